@@ -1,0 +1,206 @@
+package practice
+
+import "fmt"
+
+// Actor is who is acting: a person with the rights and staff roles they hold,
+// or the system itself. Every service method takes an Actor and checks it.
+// Build one with [Service.Actor] (which reads the rights from the store), or
+// with [NewActor] where the caller already has them. The zero Actor may do
+// nothing.
+type Actor struct {
+	PersonID ID
+	system   bool
+	rights   map[ID]Right
+	staff    map[ID][]StaffRole
+}
+
+// SystemActor returns the actor for the system itself: start-up tasks such as
+// loading demo data, and operators' tools. It may do everything; never hand
+// it to a request from a user.
+func SystemActor() Actor { return Actor{system: true} }
+
+// NewActor returns the actor for a person holding the given memberships and
+// staff roles. Memberships and roles of other people are ignored.
+func NewActor(personID ID, ms []Membership, staff []StaffMembership) Actor {
+	a := Actor{PersonID: personID, rights: map[ID]Right{}, staff: map[ID][]StaffRole{}}
+	for _, m := range ms {
+		if m.PersonID == personID {
+			a.rights[m.OrganisationID] = m.Right
+		}
+	}
+	for _, s := range staff {
+		if s.PersonID == personID {
+			a.staff[s.InstitutionID] = append(a.staff[s.InstitutionID], s.Role)
+		}
+	}
+	return a
+}
+
+// IsSystem reports whether a is the system actor.
+func (a Actor) IsSystem() bool { return a.system }
+
+// Right returns a's right at an organisation, or "" if a has none.
+func (a Actor) Right(organisationID ID) Right { return a.rights[organisationID] }
+
+// Has reports whether a holds at least right r at an organisation.
+func (a Actor) Has(organisationID ID, r Right) bool {
+	return a.system || a.rights[organisationID].Includes(r)
+}
+
+// HasRole reports whether a holds a staff role at an institution.
+func (a Actor) HasRole(institutionID ID, role StaffRole) bool {
+	if a.system {
+		return true
+	}
+	for _, r := range a.staff[institutionID] {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// StudySiteAdministrator reports whether a is a practice administrator at any
+// study site (or the system).
+func (a Actor) StudySiteAdministrator() bool {
+	if a.system {
+		return true
+	}
+	for inst := range a.staff {
+		if a.HasRole(inst, Administrator) {
+			return true
+		}
+	}
+	return false
+}
+
+// studySiteStaff reports whether a holds any staff role anywhere.
+func (a Actor) studySiteStaff() bool { return a.system || len(a.staff) > 0 }
+
+// sharesOrganisation reports whether a holds a right at one of the
+// organisations of ms.
+func (a Actor) sharesOrganisation(ms []Membership) bool {
+	for _, m := range ms {
+		if a.Has(m.OrganisationID, Read) {
+			return true
+		}
+	}
+	return false
+}
+
+// adminOfAny reports whether a is Admin at one of the organisations of ms.
+func (a Actor) adminOfAny(ms []Membership) bool {
+	for _, m := range ms {
+		if a.Has(m.OrganisationID, Admin) {
+			return true
+		}
+	}
+	return false
+}
+
+func forbidden(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrForbidden, fmt.Sprintf(format, args...))
+}
+
+// The permission checks. Each returns nil or an error wrapping ErrForbidden
+// that says what was refused.
+
+// CanCreateInstitution allows only the system to create study sites.
+func (a Actor) CanCreateInstitution() error {
+	if a.system {
+		return nil
+	}
+	return forbidden("only the system may create institutions")
+}
+
+// CanManageInstitution allows the study site's practice administrators to
+// edit it and its staff.
+func (a Actor) CanManageInstitution(institutionID ID) error {
+	if a.HasRole(institutionID, Administrator) {
+		return nil
+	}
+	return forbidden("only the institution's practice administrators may change it or its staff")
+}
+
+// CanManageStructure allows any study site's practice administrator to
+// maintain organisations and their place structures, as study sites do.
+func (a Actor) CanManageStructure() error {
+	if a.StudySiteAdministrator() {
+		return nil
+	}
+	return forbidden("only a study site's practice administrator may change organisations and place structures")
+}
+
+// CanEditPresentation allows the organisation's site administrators and the
+// study sites' practice administrators to edit place information.
+func (a Actor) CanEditPresentation(organisationID ID) error {
+	if a.Has(organisationID, Admin) || a.StudySiteAdministrator() {
+		return nil
+	}
+	return forbidden("only the site's administrators may edit place information")
+}
+
+// CanManageMembers allows the organisation's site administrators to manage
+// their colleagues' rights, and a study site's practice administrator too
+// (it appoints the first site administrator).
+func (a Actor) CanManageMembers(organisationID ID) error {
+	if a.Has(organisationID, Admin) || a.StudySiteAdministrator() {
+		return nil
+	}
+	return forbidden("only the site's administrators may manage its users and rights")
+}
+
+// CanSeeMembers allows anyone with a right at the organisation, and study
+// site staff, to see its people.
+func (a Actor) CanSeeMembers(organisationID ID) error {
+	if a.Has(organisationID, Read) || a.studySiteStaff() {
+		return nil
+	}
+	return forbidden("only the site's own users and study site staff may see its people")
+}
+
+// CanAddPerson allows study site administrators and any site administrator
+// to add people.
+func (a Actor) CanAddPerson() error {
+	if a.StudySiteAdministrator() {
+		return nil
+	}
+	for _, r := range a.rights {
+		if r == Admin {
+			return nil
+		}
+	}
+	return forbidden("only administrators may add people")
+}
+
+// CanSeePerson allows the person themselves, anyone sharing an organisation
+// with them, and study site staff to see a person. ms are the person's
+// memberships.
+func (a Actor) CanSeePerson(personID ID, ms []Membership) error {
+	if a.PersonID == personID && personID != NilID || a.studySiteStaff() || a.sharesOrganisation(ms) {
+		return nil
+	}
+	return forbidden("you may see only yourself and the people of your own organisations")
+}
+
+// CanEditPerson allows a person with write right (or a staff role) to edit
+// their own profile, an administrator of one of the person's organisations
+// to edit colleagues, and study site administrators to edit anyone. ms are
+// the person's memberships.
+func (a Actor) CanEditPerson(personID ID, ms []Membership) error {
+	if a.StudySiteAdministrator() || a.adminOfAny(ms) {
+		return nil
+	}
+	if a.PersonID == personID && personID != NilID {
+		for _, r := range a.rights {
+			if r.Includes(Write) {
+				return nil
+			}
+		}
+		if a.studySiteStaff() {
+			return nil
+		}
+		return forbidden("editing your own profile needs write right")
+	}
+	return forbidden("only the person, with write right, and their administrators may edit a profile")
+}

@@ -1,0 +1,184 @@
+package practice
+
+import (
+	"fmt"
+	"time"
+)
+
+// DateLayout is the text form of a [Date]: ISO 8601, as in 2027-01-31.
+const DateLayout = "2006-01-02"
+
+// Date is a calendar date without a time of day or a time zone. The zero
+// Date means "no date". Dates are comparable with ==.
+type Date struct {
+	year  int
+	month time.Month
+	day   int
+}
+
+// NewDate returns the date year-month-day, normalised as time.Date does
+// (31 April becomes 1 May).
+func NewDate(year int, month time.Month, day int) Date {
+	return DateOf(time.Date(year, month, day, 0, 0, 0, 0, time.UTC))
+}
+
+// DateOf returns the date of t in t's location.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{year: y, month: m, day: d}
+}
+
+// ParseDate parses a date in [DateLayout]. It rejects dates that do not
+// exist, such as 2027-02-29.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(DateLayout, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("date %q is not a calendar date in the form YYYY-MM-DD", s)
+	}
+	return DateOf(t), nil
+}
+
+// Year returns the year of d.
+func (d Date) Year() int { return d.year }
+
+// Month returns the month of d.
+func (d Date) Month() time.Month { return d.month }
+
+// Day returns the day of the month of d.
+func (d Date) Day() int { return d.day }
+
+// IsZero reports whether d is the zero Date.
+func (d Date) IsZero() bool { return d == Date{} }
+
+// Time returns midnight UTC at the start of d.
+func (d Date) Time() time.Time {
+	return time.Date(d.year, d.month, d.day, 0, 0, 0, 0, time.UTC)
+}
+
+// AddDays returns d plus n days (n may be negative).
+func (d Date) AddDays(n int) Date {
+	return NewDate(d.year, d.month, d.day+n)
+}
+
+// Compare returns -1 if d is before e, 0 if they are equal and +1 if d is after e.
+func (d Date) Compare(e Date) int {
+	switch {
+	case d.year != e.year:
+		return cmpInt(d.year, e.year)
+	case d.month != e.month:
+		return cmpInt(int(d.month), int(e.month))
+	default:
+		return cmpInt(d.day, e.day)
+	}
+}
+
+func cmpInt(a, b int) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Before reports whether d is before e.
+func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
+
+// After reports whether d is after e.
+func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
+
+// String returns d in [DateLayout], or "" for the zero Date.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.year, d.month, d.day)
+}
+
+// MarshalText returns d in [DateLayout].
+func (d Date) MarshalText() ([]byte, error) {
+	return []byte(d.String()), nil
+}
+
+// UnmarshalText parses d from [DateLayout]; empty text gives the zero Date.
+func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
+	v, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// Period is a span of whole days from Start to End, both included. A zero End
+// means the period has no end. Use [Period.Validate] to check that End is not
+// before Start.
+type Period struct {
+	Start Date `json:"start"`
+	End   Date `json:"end,omitzero"`
+}
+
+// Open reports whether p has no end.
+func (p Period) Open() bool { return p.End.IsZero() }
+
+// Validate returns a *ValidationError if Start is missing or End is before Start.
+func (p Period) Validate() error {
+	var v ValidationError
+	if p.Start.IsZero() {
+		v.Add("start", "required", "a period needs a start date")
+	}
+	if !p.Open() && p.End.Before(p.Start) {
+		v.Add("end", "gtefield", "the end date must not be before the start date")
+	}
+	return v.Err()
+}
+
+// Contains reports whether the day d lies in p.
+func (p Period) Contains(d Date) bool {
+	return !d.Before(p.Start) && (p.Open() || !d.After(p.End))
+}
+
+// Covers reports whether every day of q lies in p. An open q is covered only
+// by an open p.
+func (p Period) Covers(q Period) bool {
+	if !p.Contains(q.Start) {
+		return false
+	}
+	if q.Open() {
+		return p.Open()
+	}
+	return p.Contains(q.End)
+}
+
+// Overlaps reports whether p and q share at least one day.
+func (p Period) Overlaps(q Period) bool {
+	return (p.Open() || !q.Start.After(p.End)) && (q.Open() || !p.Start.After(q.End))
+}
+
+// String returns "start/end" as in ISO 8601, with ".." for an open end.
+func (p Period) String() string {
+	if p.Open() {
+		return p.Start.String() + "/.."
+	}
+	return p.Start.String() + "/" + p.End.String()
+}
+
+// Clock tells the time. A [Service] reads the time only through its Clock, so
+// tests can fix it.
+type Clock interface {
+	Now() time.Time
+}
+
+// ClockFunc adapts a function to a [Clock].
+type ClockFunc func() time.Time
+
+// Now returns f().
+func (f ClockFunc) Now() time.Time { return f() }
+
+// SystemClock is the Clock of the running system.
+var SystemClock Clock = ClockFunc(time.Now)
