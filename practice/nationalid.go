@@ -94,7 +94,7 @@ func natIDObscure(s string) string {
 type natIDInfo struct {
 	kind      NationalIDKind
 	synthetic bool
-	birth     time.Time // UTC midnight; the zero time when !birthKnown
+	birth     Date // the zero Date when !birthKnown
 	// birthKnown is false when the century cannot be derived from the
 	// individual number (see natIDCentury).
 	birthKnown bool
@@ -205,7 +205,7 @@ func natIDAnalyse(s string) (natIDInfo, error) {
 		return natIDInfo{}, natIDInvalid(errNatIDCheck2)
 	}
 	if known {
-		info.birth = time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+		info.birth = NewDate(year, time.Month(month), day)
 		info.birthKnown = true
 	}
 	return info, nil
@@ -315,7 +315,7 @@ func (n NationalID) Synthetic() bool {
 	return err == nil && info.synthetic
 }
 
-// BirthDate returns the birth date n encodes, at midnight UTC, with the
+// BirthDate returns the birth date n encodes, with the
 // D-number, H-number and synthetic offsets removed. It returns false if n is
 // not valid or if the century cannot be derived from the individual number:
 // when the combination is outside the 1964 rules, or when the first check
@@ -323,10 +323,10 @@ func (n NationalID) Synthetic() bool {
 // 2 or 3), for which Skatteetaten says the individual number no longer tells
 // the century. Even when it returns true, a number issued from 2032 may give
 // the wrong century; Folkeregisteret's birth date field is authoritative.
-func (n NationalID) BirthDate() (time.Time, bool) {
+func (n NationalID) BirthDate() (Date, bool) {
 	info, err := natIDAnalyse(n.Reveal())
 	if err != nil || !info.birthKnown {
-		return time.Time{}, false
+		return Date{}, false
 	}
 	return info.birth, true
 }
