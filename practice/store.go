@@ -18,6 +18,8 @@ type Store interface {
 	// nothing behind, when fn returns an error or panics. InTx returns fn's
 	// error unchanged. InTx called with a context that already carries a
 	// transaction joins it. Store calls inside fn must use fn's context.
+	// When a store call inside fn fails, fn must return an error: a database
+	// may refuse to go on with a transaction after a failed statement.
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 
 	// CreateInstitution stores a new institution as given. It returns
