@@ -1,6 +1,7 @@
 package practice
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"slices"
@@ -122,7 +123,7 @@ func sortNodes(ns []*PlaceNode) {
 }
 
 func compareIDs(a, b ID) int {
-	return slices.Compare(a[:], b[:])
+	return bytes.Compare(a[:], b[:])
 }
 
 // checkStructure checks the rules of a place tree on each of the dates:

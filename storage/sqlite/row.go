@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
 	"github.com/praksis/praksis/practice"
@@ -250,7 +249,7 @@ func (c *converter) fail(err error) {
 }
 
 func (c *converter) id(s string) practice.ID {
-	id, err := uuid.Parse(s)
+	id, err := practice.ParseID(s)
 	if err != nil {
 		c.fail(fmt.Errorf("id %q: %w", s, err))
 	}
