@@ -1,0 +1,225 @@
+// Command server is the praksis reference server: the practice kernel
+// behind a JSON API, on SQLite by default or PostgreSQL, with demo data and
+// an OpenID Connect login as with ID-porten.
+//
+// Run it with
+//
+//	go run ./examples/server -dev-login
+//
+// and see -h for every setting; each flag takes its default from an
+// environment variable (PRAKSIS_ADDR, PRAKSIS_SQLITE_PATH,
+// PRAKSIS_POSTGRES_URL, PRAKSIS_DEMO, PRAKSIS_DEV_LOGIN, PRAKSIS_OIDC_*,
+// PRAKSIS_LOG_LEVEL, PRAKSIS_LOG_FORMAT, ...). The API is documented in
+// package httpapi.
+//
+// This file only wires: configuration, store, migrations, demo data,
+// service, HTTP. [Main] is reused by the end-to-end tests.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/praksis/praksis/examples/demo"
+	"github.com/praksis/praksis/examples/server/httpapi"
+	"github.com/praksis/praksis/practice"
+	"github.com/praksis/praksis/storage/postgres"
+	"github.com/praksis/praksis/storage/sqlite"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	cfg, err := ParseConfig(os.Args[1:], os.Getenv, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "praksis-server:", err)
+		os.Exit(2)
+	}
+	m := NewMain(cfg, os.Stderr)
+	if err := m.Run(ctx); err != nil {
+		m.Logger.Error("start failed", slog.Any("error", err))
+		_ = m.Close()
+		os.Exit(1)
+	}
+	select {
+	case <-ctx.Done():
+		m.Logger.Info("shutting down")
+	case err := <-m.Done():
+		m.Logger.Error("server stopped", slog.Any("error", err))
+	}
+	if err := m.Close(); err != nil {
+		m.Logger.Error("shutdown", slog.Any("error", err))
+		os.Exit(1)
+	}
+}
+
+// Main is the running server: the composition root. Create it with
+// [NewMain], start it with Run and stop it with Close.
+type Main struct {
+	// Config is the configuration Run uses.
+	Config Config
+	// Logger logs start-up, requests and errors.
+	Logger *slog.Logger
+
+	closeStore func()
+	http       *http.Server
+	url        string
+	done       chan error
+}
+
+// NewMain returns a Main for cfg that logs to w.
+func NewMain(cfg Config, w io.Writer) *Main {
+	return &Main{Config: cfg, Logger: cfg.NewLogger(w), done: make(chan error, 1)}
+}
+
+// Run opens and migrates the store, loads the demo data the first time,
+// and starts serving HTTP. It returns once the server listens; Close stops
+// it. On error, call Close to release what was opened.
+func (m *Main) Run(ctx context.Context) error {
+	cfg, log := m.Config, m.Logger
+
+	store, kind, err := m.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	svc := practice.NewService(store)
+
+	if cfg.Demo {
+		var loaded bool
+		// One transaction: a failed load leaves nothing behind.
+		err := store.InTx(ctx, func(ctx context.Context) error {
+			var err error
+			loaded, err = demo.Load(ctx, svc)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("load demo data: %w", err)
+		}
+		log.Info("demo data", slog.Bool("loaded", loaded))
+	}
+
+	var oidcCfg *httpapi.OIDCConfig
+	if cfg.OIDCIssuer != "" {
+		oidcCfg = &httpapi.OIDCConfig{
+			IssuerURL: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret,
+			RedirectURL: cfg.OIDCRedirectURL, AcceptedACR: cfg.OIDCACRValues,
+		}
+	}
+	api, err := httpapi.New(ctx, httpapi.Config{
+		Service: svc, Logger: log, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL,
+		DevLogin: cfg.DevLogin, People: store, OIDC: oidcCfg,
+	})
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	m.url = "http://" + ln.Addr().String()
+	srv := &http.Server{
+		Handler:           api,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	m.http = srv
+	go func() {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			m.done <- err
+		}
+	}()
+
+	log.Info("praksis is running", slog.String("url", m.url), slog.String("store", kind),
+		slog.String("try", "curl "+m.url+"/api/organisations"))
+	if cfg.DevLogin {
+		log.Warn("development login is ON: anyone can log in as anyone; never use it with real data",
+			slog.String("try", fmt.Sprintf(`curl -X POST %s/auth/dev-login -H 'Content-Type: application/json' -d '{"email":"%s"}'`,
+				m.url, demo.StudySiteAdmin.Email)))
+	} else {
+		log.Info("development login is off; enable it with -dev-login or PRAKSIS_DEV_LOGIN=true")
+	}
+	if oidcCfg != nil {
+		log.Info("OpenID Connect login", slog.String("url", m.url+"/auth/login"), slog.String("issuer", cfg.OIDCIssuer))
+	}
+	return nil
+}
+
+// openStore opens PostgreSQL if configured, else SQLite, and migrates it.
+func (m *Main) openStore(ctx context.Context) (practice.Store, string, error) {
+	if m.Config.PostgresURL != "" {
+		s, err := postgres.Open(ctx, m.Config.PostgresURL)
+		if err != nil {
+			return nil, "", fmt.Errorf("open postgres: %w", err)
+		}
+		m.closeStore = s.Close
+		if err := s.Migrate(ctx); err != nil {
+			return nil, "", fmt.Errorf("migrate postgres: %w", err)
+		}
+		return s, "postgres", nil
+	}
+	path := m.Config.SQLitePath
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, "", fmt.Errorf("create the directory of %s: %w", path, err)
+	}
+	s, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, "", fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	m.closeStore = func() {
+		if err := s.Close(); err != nil {
+			m.Logger.Error("close sqlite", slog.Any("error", err))
+		}
+	}
+	if err := s.Migrate(ctx); err != nil {
+		return nil, "", fmt.Errorf("migrate sqlite %s: %w", path, err)
+	}
+	return s, "sqlite " + path, nil
+}
+
+// URL returns the base URL the server listens on, once Run has returned.
+func (m *Main) URL() string { return m.url }
+
+// Done delivers an error if the server stops serving by itself.
+func (m *Main) Done() <-chan error { return m.done }
+
+// Close stops the server gracefully, waiting at most
+// Config.ShutdownTimeout for requests under way, and closes the store.
+func (m *Main) Close() error {
+	var err error
+	if m.http != nil {
+		timeout := m.Config.ShutdownTimeout
+		if timeout <= 0 {
+			timeout = 15 * time.Second
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		if e := m.http.Shutdown(ctx); e != nil {
+			err = fmt.Errorf("shut down http: %w", e)
+		}
+		m.http = nil
+	}
+	if m.closeStore != nil {
+		m.closeStore()
+		m.closeStore = nil
+	}
+	return err
+}
