@@ -1,6 +1,10 @@
 package practice
 
-import "fmt"
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
 
 // Actor is who is acting: a person with the rights and staff roles they hold,
 // or the system itself. Every service method takes an Actor and checks it.
@@ -38,6 +42,30 @@ func NewActor(personID ID, ms []Membership, staff []StaffMembership) Actor {
 
 // IsSystem reports whether a is the system actor.
 func (a Actor) IsSystem() bool { return a.system }
+
+// Memberships returns a's rights, ordered by organisation ID.
+func (a Actor) Memberships() []Membership {
+	out := make([]Membership, 0, len(a.rights))
+	for org, r := range a.rights {
+		out = append(out, Membership{OrganisationID: org, PersonID: a.PersonID, Right: r})
+	}
+	slices.SortFunc(out, func(x, y Membership) int { return compareIDs(x.OrganisationID, y.OrganisationID) })
+	return out
+}
+
+// StaffRoles returns a's staff roles, ordered by institution ID, then role.
+func (a Actor) StaffRoles() []StaffMembership {
+	var out []StaffMembership
+	for inst, roles := range a.staff {
+		for _, r := range roles {
+			out = append(out, StaffMembership{InstitutionID: inst, PersonID: a.PersonID, Role: r})
+		}
+	}
+	slices.SortFunc(out, func(x, y StaffMembership) int {
+		return cmp.Or(compareIDs(x.InstitutionID, y.InstitutionID), cmp.Compare(x.Role, y.Role))
+	})
+	return out
+}
 
 // Right returns a's right at an organisation, or "" if a has none.
 func (a Actor) Right(organisationID ID) Right { return a.rights[organisationID] }

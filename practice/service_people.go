@@ -166,7 +166,8 @@ func (s *Service) Members(ctx context.Context, a Actor, organisationID ID) ([]Me
 
 // Grant gives an existing person a right at an organisation, replacing the
 // right they had there. The organisation's site administrators and study
-// site practice administrators may.
+// site practice administrators may. An organisation that has a site
+// administrator keeps at least one: taking Admin from the last is refused.
 func (s *Service) Grant(ctx context.Context, a Actor, organisationID, personID ID, r Right) (Membership, error) {
 	if err := a.CanManageMembers(organisationID); err != nil {
 		return Membership{}, err
@@ -175,20 +176,61 @@ func (s *Service) Grant(ctx context.Context, a Actor, organisationID, personID I
 		return Membership{}, err
 	}
 	m := Membership{OrganisationID: organisationID, PersonID: personID, Right: r}
-	if err := s.store.PutMembership(ctx, m); err != nil {
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		if r != Admin {
+			if err := s.keepAnAdmin(ctx, organisationID, personID, "right"); err != nil {
+				return err
+			}
+		}
+		return s.store.PutMembership(ctx, m)
+	})
+	if err != nil {
 		return Membership{}, fmt.Errorf("grant %s at organisation %s to person %s: %w", r, organisationID, personID, err)
 	}
 	return m, nil
 }
 
 // Revoke removes a person's right at an organisation. The organisation's
-// site administrators and study site practice administrators may.
+// site administrators and study site practice administrators may; the last
+// site administrator cannot be removed.
 func (s *Service) Revoke(ctx context.Context, a Actor, organisationID, personID ID) error {
 	if err := a.CanManageMembers(organisationID); err != nil {
 		return err
 	}
-	if err := s.store.DeleteMembership(ctx, organisationID, personID); err != nil {
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.keepAnAdmin(ctx, organisationID, personID, "personId"); err != nil {
+			return err
+		}
+		return s.store.DeleteMembership(ctx, organisationID, personID)
+	})
+	if err != nil {
 		return fmt.Errorf("revoke right at organisation %s from person %s: %w", organisationID, personID, err)
+	}
+	return nil
+}
+
+// keepAnAdmin refuses, as an error on field, to take Admin from the
+// organisation's last site administrator. It locks the organisation so that
+// two administrators cannot demote each other at once.
+func (s *Service) keepAnAdmin(ctx context.Context, organisationID, personID ID, field string) error {
+	if err := s.store.LockOrganisation(ctx, organisationID); err != nil {
+		return fmt.Errorf("organisation %s: %w", organisationID, err)
+	}
+	ms, err := s.store.Memberships(ctx, MembershipFilter{OrganisationID: organisationID})
+	if err != nil {
+		return fmt.Errorf("memberships: %w", err)
+	}
+	lastAdmin := false
+	for _, m := range ms {
+		if m.Right == Admin {
+			if m.PersonID != personID {
+				return nil
+			}
+			lastAdmin = true
+		}
+	}
+	if lastAdmin {
+		return Invalid(field, "last-admin", "the organisation must keep a site administrator: make someone else admin first")
 	}
 	return nil
 }

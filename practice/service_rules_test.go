@@ -291,3 +291,42 @@ func TestPeopleRules(t *testing.T) {
 	_, err = w.svc.Actor(ctx, practice.NewID())
 	require.ErrorIs(t, err, practice.ErrNotFound)
 }
+
+func TestLastAdmin(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	adminID := w.aAdmin.PersonID
+	require.Equal(t, map[string]string{"personId": "last-admin"}, fieldErrors(t, w.svc.Revoke(ctx, w.aAdmin, w.a.ID, adminID)),
+		"the last site administrator cannot leave")
+	_, err := w.svc.Grant(ctx, w.studyAdmin, w.a.ID, adminID, practice.Write)
+	require.Equal(t, map[string]string{"right": "last-admin"}, fieldErrors(t, err),
+		"nor be demoted, even by the study site")
+	a, err := w.svc.Actor(ctx, adminID)
+	require.NoError(t, err)
+	require.Equal(t, practice.Admin, a.Right(w.a.ID), "a refused change changes nothing")
+
+	_, err = w.svc.Grant(ctx, w.aAdmin, w.a.ID, w.writerID, practice.Admin)
+	require.NoError(t, err)
+	require.NoError(t, w.svc.Revoke(ctx, w.aAdmin, w.a.ID, adminID), "with another administrator, one may leave")
+	require.NoError(t, w.svc.Revoke(ctx, w.aAdmin, w.a.ID, w.readerID), "others may always be removed")
+}
+
+func TestActorLists(t *testing.T) {
+	t.Parallel()
+	org1, org2, inst := practice.NewID(), practice.NewID(), practice.NewID()
+	me, other := practice.NewID(), practice.NewID()
+	a := practice.NewActor(me,
+		[]practice.Membership{{OrganisationID: org1, PersonID: me, Right: practice.Read}, {OrganisationID: org2, PersonID: me, Right: practice.Admin},
+			{OrganisationID: org1, PersonID: other, Right: practice.Admin}},
+		[]practice.StaffMembership{{InstitutionID: inst, PersonID: me, Role: practice.Teacher}, {InstitutionID: inst, PersonID: me, Role: practice.Administrator}})
+	require.ElementsMatch(t, []practice.Membership{{OrganisationID: org1, PersonID: me, Right: practice.Read}, {OrganisationID: org2, PersonID: me, Right: practice.Admin}},
+		a.Memberships(), "only the actor's own memberships count")
+	require.Equal(t, []practice.StaffMembership{{InstitutionID: inst, PersonID: me, Role: practice.Administrator}, {InstitutionID: inst, PersonID: me, Role: practice.Teacher}},
+		a.StaffRoles())
+	require.False(t, a.Has(org1, practice.Write))
+	require.True(t, a.Has(org2, practice.Write))
+	require.True(t, a.StudySiteAdministrator())
+	require.Empty(t, practice.Actor{}.Memberships())
+	require.Empty(t, practice.Actor{}.StaffRoles())
+}

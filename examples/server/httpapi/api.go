@@ -57,18 +57,12 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 		}
 		out.Memberships = append(out.Memberships, MembershipView{OrganisationID: o.ID, OrganisationName: o.Name, Right: m.Right})
 	}
-	// The Actor tells whether it holds a role, but cannot list its roles,
-	// so ask for each study site and role.
-	insts, err := s.svc.Institutions(ctx, a)
-	if err != nil {
-		return err
-	}
-	for _, inst := range insts {
-		for _, role := range []practice.StaffRole{practice.Administrator, practice.Teacher} {
-			if a.HasRole(inst.ID, role) {
-				out.StaffRoles = append(out.StaffRoles, StaffRoleView{InstitutionID: inst.ID, InstitutionName: inst.Name, Role: role})
-			}
+	for _, sm := range a.StaffRoles() {
+		inst, err := s.svc.Institution(ctx, a, sm.InstitutionID)
+		if err != nil {
+			return err
 		}
+		out.StaffRoles = append(out.StaffRoles, StaffRoleView{InstitutionID: inst.ID, InstitutionName: inst.Name, Role: sm.Role})
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
