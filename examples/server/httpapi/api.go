@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/praksis/praksis/practice"
@@ -8,6 +9,29 @@ import (
 
 // The handlers below only translate: path, query and body in; the service
 // call with the request's actor; JSON or a problem out.
+
+// one answers GET of the resource that get finds by the path's {id}.
+func one[T any](get func(context.Context, practice.Actor, practice.ID) (T, error)) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		v, err := get(r.Context(), actorOf(r.Context()), id)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, v)
+	}
+}
+
+// many answers GET of the list that find finds by the path's {id}.
+func many[T any](find func(context.Context, practice.Actor, practice.ID) ([]T, error)) apiFunc {
+	return one(func(ctx context.Context, a practice.Actor, id practice.ID) (list[T], error) {
+		items, err := find(ctx, a, id)
+		return listOf(items), err
+	})
+}
 
 // MeResponse is the body of GET /api/me.
 type MeResponse struct {
@@ -77,18 +101,6 @@ func (s *Server) listInstitutions(w http.ResponseWriter, r *http.Request) error 
 	return writeJSON(w, http.StatusOK, listOf(insts))
 }
 
-func (s *Server) getInstitution(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	inst, err := s.svc.Institution(r.Context(), actorOf(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, inst)
-}
-
 // InstitutionUpdate is the body of PUT /api/institutions/{id}.
 type InstitutionUpdate struct {
 	practice.InstitutionInput
@@ -110,18 +122,6 @@ func (s *Server) updateInstitution(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	return writeJSON(w, http.StatusOK, inst)
-}
-
-func (s *Server) listStaff(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	staff, err := s.svc.Staff(r.Context(), actorOf(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, listOf(staff))
 }
 
 // Organisations.
@@ -146,18 +146,6 @@ func (s *Server) createOrganisation(w http.ResponseWriter, r *http.Request) erro
 	}
 	w.Header().Set("Location", "/api/organisations/"+o.ID.String())
 	return writeJSON(w, http.StatusCreated, o)
-}
-
-func (s *Server) getOrganisation(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	o, err := s.svc.Organisation(r.Context(), actorOf(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, o)
 }
 
 // OrganisationUpdate is the body of PUT /api/organisations/{id}.
@@ -236,18 +224,6 @@ func (s *Server) createPlace(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusCreated, n)
 }
 
-func (s *Server) placeHistory(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	vs, err := s.svc.PlaceHistory(r.Context(), actorOf(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, listOf(vs))
-}
-
 // PlaceChange is the body of POST /api/places/{id}/changes: a rename, a
 // move or a closing from a date on.
 type PlaceChange struct {
@@ -305,18 +281,6 @@ func (s *Server) updatePresentation(w http.ResponseWriter, r *http.Request) erro
 }
 
 // Members and people.
-
-func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	ms, err := s.svc.Members(r.Context(), actorOf(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, listOf(ms))
-}
 
 // MemberCreate is the body of POST /api/organisations/{id}/members: a new
 // person and their right there.

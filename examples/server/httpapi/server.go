@@ -123,22 +123,22 @@ func (s *Server) routes() http.Handler {
 	handle("GET /api/me", s.me)
 
 	handle("GET /api/institutions", s.listInstitutions)
-	handle("GET /api/institutions/{id}", s.getInstitution)
+	handle("GET /api/institutions/{id}", one(s.svc.Institution))
 	handle("PUT /api/institutions/{id}", s.updateInstitution)
-	handle("GET /api/institutions/{id}/staff", s.listStaff)
+	handle("GET /api/institutions/{id}/staff", many(s.svc.Staff))
 
 	handle("GET /api/organisations", s.listOrganisations)
 	handle("POST /api/organisations", s.createOrganisation)
-	handle("GET /api/organisations/{id}", s.getOrganisation)
+	handle("GET /api/organisations/{id}", one(s.svc.Organisation))
 	handle("PUT /api/organisations/{id}", s.updateOrganisation)
 	handle("GET /api/organisations/{id}/tree", s.tree)
 	handle("POST /api/organisations/{id}/places", s.createPlace)
-	handle("GET /api/organisations/{id}/members", s.listMembers)
+	handle("GET /api/organisations/{id}/members", many(s.svc.Members))
 	handle("POST /api/organisations/{id}/members", s.addMember)
 	handle("PUT /api/organisations/{id}/members/{personId}", s.grant)
 	handle("DELETE /api/organisations/{id}/members/{personId}", s.revoke)
 
-	handle("GET /api/places/{id}/history", s.placeHistory)
+	handle("GET /api/places/{id}/history", many(s.svc.PlaceHistory))
 	handle("POST /api/places/{id}/changes", s.restructure)
 	handle("PUT /api/places/{id}/presentation", s.updatePresentation)
 
