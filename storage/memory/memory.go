@@ -23,8 +23,6 @@ import (
 	"github.com/praksis/praksis/practice"
 )
 
-type ID = practice.ID
-
 // Store is a practice.Store in memory. The zero value is not usable; call
 // [New].
 type Store struct {
@@ -33,12 +31,12 @@ type Store struct {
 }
 
 type data struct {
-	institutions  map[ID]practice.Institution
-	organisations map[ID]practice.Organisation
-	places        map[ID]practice.Place
-	versions      map[ID][]practice.PlaceVersion // by place, in ValidFrom order
-	people        map[ID]practice.Person
-	memberships   map[[2]ID]practice.Membership // by organisation, person
+	institutions  map[practice.ID]practice.Institution
+	organisations map[practice.ID]practice.Organisation
+	places        map[practice.ID]practice.Place
+	versions      map[practice.ID][]practice.PlaceVersion // by place, in ValidFrom order
+	people        map[practice.ID]practice.Person
+	memberships   map[[2]practice.ID]practice.Membership // by organisation, person
 	staff         map[practice.StaffMembership]bool
 }
 
@@ -57,12 +55,12 @@ func (d *data) clone() *data {
 // New returns an empty Store.
 func New() *Store {
 	return &Store{d: &data{
-		institutions:  map[ID]practice.Institution{},
-		organisations: map[ID]practice.Organisation{},
-		places:        map[ID]practice.Place{},
-		versions:      map[ID][]practice.PlaceVersion{},
-		people:        map[ID]practice.Person{},
-		memberships:   map[[2]ID]practice.Membership{},
+		institutions:  map[practice.ID]practice.Institution{},
+		organisations: map[practice.ID]practice.Organisation{},
+		places:        map[practice.ID]practice.Place{},
+		versions:      map[practice.ID][]practice.PlaceVersion{},
+		people:        map[practice.ID]practice.Person{},
+		memberships:   map[[2]practice.ID]practice.Membership{},
 		staff:         map[practice.StaffMembership]bool{},
 	}}
 }
@@ -106,7 +104,7 @@ func (s *Store) with(ctx context.Context, fn func(d *data) error) error {
 	return fn(s.d)
 }
 
-func notFound(what string, id ID) error {
+func notFound(what string, id practice.ID) error {
 	return fmt.Errorf("%s %s: %w", what, id, practice.ErrNotFound)
 }
 
@@ -116,7 +114,7 @@ func conflict(format string, args ...any) error {
 
 // update stores v under id if the stored version is expected: the
 // optimistic-concurrency rule of every Update method.
-func update[T any](m map[ID]T, id ID, version func(T) int, expected int, v T, what string) error {
+func update[T any](m map[practice.ID]T, id practice.ID, version func(T) int, expected int, v T, what string) error {
 	old, ok := m[id]
 	if !ok {
 		return notFound(what, id)
@@ -158,7 +156,7 @@ func (s *Store) UpdateInstitution(ctx context.Context, in practice.Institution) 
 }
 
 // Institution implements practice.Store.
-func (s *Store) Institution(ctx context.Context, id ID) (out practice.Institution, err error) {
+func (s *Store) Institution(ctx context.Context, id practice.ID) (out practice.Institution, err error) {
 	err = s.with(ctx, func(d *data) error {
 		var ok bool
 		if out, ok = d.institutions[id]; !ok {
@@ -189,7 +187,7 @@ func sortedValues[K comparable, V any](m map[K]V, cmp func(a, b V) int) []V {
 	return out
 }
 
-func compareIDs(a, b ID) int { return strings.Compare(a.String(), b.String()) }
+func compareIDs(a, b practice.ID) int { return strings.Compare(a.String(), b.String()) }
 
 // CreateOrganisation implements practice.Store.
 func (s *Store) CreateOrganisation(ctx context.Context, o practice.Organisation) error {
@@ -226,7 +224,7 @@ func (s *Store) UpdateOrganisation(ctx context.Context, o practice.Organisation)
 }
 
 // Organisation implements practice.Store.
-func (s *Store) Organisation(ctx context.Context, id ID) (out practice.Organisation, err error) {
+func (s *Store) Organisation(ctx context.Context, id practice.ID) (out practice.Organisation, err error) {
 	err = s.with(ctx, func(d *data) error {
 		var ok bool
 		if out, ok = d.organisations[id]; !ok {
@@ -239,7 +237,7 @@ func (s *Store) Organisation(ctx context.Context, id ID) (out practice.Organisat
 
 // LockOrganisation implements practice.Store. Transactions are serialised
 // already, so it only checks that the organisation exists.
-func (s *Store) LockOrganisation(ctx context.Context, id ID) error {
+func (s *Store) LockOrganisation(ctx context.Context, id practice.ID) error {
 	if _, ok := ctx.Value(txKey{}).(*tx); !ok {
 		return errors.New("memory: LockOrganisation called outside a transaction")
 	}
@@ -289,7 +287,7 @@ func (s *Store) UpdatePlace(ctx context.Context, p practice.Place) error {
 }
 
 // Place implements practice.Store.
-func (s *Store) Place(ctx context.Context, id ID) (out practice.Place, err error) {
+func (s *Store) Place(ctx context.Context, id practice.ID) (out practice.Place, err error) {
 	err = s.with(ctx, func(d *data) error {
 		var ok bool
 		if out, ok = d.places[id]; !ok {
@@ -301,7 +299,7 @@ func (s *Store) Place(ctx context.Context, id ID) (out practice.Place, err error
 }
 
 // Places implements practice.Store.
-func (s *Store) Places(ctx context.Context, organisationID ID) (out []practice.Place, err error) {
+func (s *Store) Places(ctx context.Context, organisationID practice.ID) (out []practice.Place, err error) {
 	err = s.with(ctx, func(d *data) error {
 		out = sortedValues(d.places, func(a, b practice.Place) int { return compareIDs(a.ID, b.ID) })
 		out = slices.DeleteFunc(out, func(p practice.Place) bool { return p.OrganisationID != organisationID })
@@ -332,7 +330,7 @@ func (s *Store) AddPlaceVersion(ctx context.Context, v practice.PlaceVersion) er
 }
 
 // PlaceVersions implements practice.Store.
-func (s *Store) PlaceVersions(ctx context.Context, organisationID ID) (out []practice.PlaceVersion, err error) {
+func (s *Store) PlaceVersions(ctx context.Context, organisationID practice.ID) (out []practice.PlaceVersion, err error) {
 	err = s.with(ctx, func(d *data) error {
 		out = []practice.PlaceVersion{}
 		places := sortedValues(d.places, func(a, b practice.Place) int { return compareIDs(a.ID, b.ID) })
@@ -394,7 +392,7 @@ func (s *Store) UpdatePerson(ctx context.Context, p practice.Person) error {
 }
 
 // Person implements practice.Store.
-func (s *Store) Person(ctx context.Context, id ID) (out practice.Person, err error) {
+func (s *Store) Person(ctx context.Context, id practice.ID) (out practice.Person, err error) {
 	err = s.with(ctx, func(d *data) error {
 		p, ok := d.people[id]
 		if !ok {
@@ -427,7 +425,7 @@ func (s *Store) People(ctx context.Context, f practice.PeopleFilter) (out []prac
 			return cmp.Or(cmp.Compare(a.Name, b.Name), compareIDs(a.ID, b.ID))
 		})
 		out = slices.DeleteFunc(out, func(p practice.Person) bool {
-			_, member := d.memberships[[2]ID{f.OrganisationID, p.ID}]
+			_, member := d.memberships[[2]practice.ID{f.OrganisationID, p.ID}]
 			return f.OrganisationID != practice.NilID && !member || f.Email != "" && p.Email != f.Email
 		})
 		for i := range out {
@@ -447,15 +445,15 @@ func (s *Store) PutMembership(ctx context.Context, m practice.Membership) error 
 		if _, ok := d.people[m.PersonID]; !ok {
 			return notFound("person", m.PersonID)
 		}
-		d.memberships[[2]ID{m.OrganisationID, m.PersonID}] = m
+		d.memberships[[2]practice.ID{m.OrganisationID, m.PersonID}] = m
 		return nil
 	})
 }
 
 // DeleteMembership implements practice.Store.
-func (s *Store) DeleteMembership(ctx context.Context, organisationID, personID ID) error {
+func (s *Store) DeleteMembership(ctx context.Context, organisationID, personID practice.ID) error {
 	return s.with(ctx, func(d *data) error {
-		k := [2]ID{organisationID, personID}
+		k := [2]practice.ID{organisationID, personID}
 		if _, ok := d.memberships[k]; !ok {
 			return fmt.Errorf("membership of person %s at organisation %s: %w", personID, organisationID, practice.ErrNotFound)
 		}
