@@ -12,6 +12,8 @@ import (
 // with [NewActor] where the caller already has them. The zero Actor may do
 // nothing.
 type Actor struct {
+	// PersonID is the acting person, or NilID for the system and for
+	// nobody (an anonymous request).
 	PersonID ID
 	system   bool
 	rights   map[ID]Right
@@ -116,14 +118,14 @@ func (a Actor) sharesOrganisation(ms []Membership) bool {
 	return false
 }
 
-// adminOfAny reports whether a is Admin at one of the organisations of ms.
-func (a Actor) adminOfAny(ms []Membership) bool {
+// adminOfAll reports whether a is Admin at every organisation of ms.
+func (a Actor) adminOfAll(ms []Membership) bool {
 	for _, m := range ms {
-		if a.Has(m.OrganisationID, Admin) {
-			return true
+		if !a.Has(m.OrganisationID, Admin) {
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 func forbidden(format string, args ...any) error {
@@ -212,11 +214,13 @@ func (a Actor) CanSeePerson(personID ID, ms []Membership) error {
 }
 
 // CanEditPerson allows a person with write right (or a staff role) to edit
-// their own profile, an administrator of one of the person's organisations
-// to edit colleagues, and study site administrators to edit anyone. ms are
-// the person's memberships.
-func (a Actor) CanEditPerson(personID ID, ms []Membership) error {
-	if a.StudySiteAdministrator() || a.adminOfAny(ms) {
+// their own profile, and study site administrators to edit anyone. A site
+// administrator may edit a colleague whose every organisation they
+// administer and who holds no staff role, so that no site can change the
+// contact details another site or a study site relies on. ms and staff are
+// the person's memberships and staff roles.
+func (a Actor) CanEditPerson(personID ID, ms []Membership, staff []StaffMembership) error {
+	if a.StudySiteAdministrator() {
 		return nil
 	}
 	if a.PersonID == personID && personID != NilID {
@@ -230,5 +234,31 @@ func (a Actor) CanEditPerson(personID ID, ms []Membership) error {
 		}
 		return forbidden("editing your own profile needs write right")
 	}
-	return forbidden("only the person, with write right, and their administrators may edit a profile")
+	if len(ms) > 0 && len(staff) == 0 && a.adminOfAll(ms) {
+		return nil
+	}
+	return forbidden("only the person, with write right, and the administrators of all their organisations may edit a profile")
+}
+
+// CanGrant allows a study site's practice administrator to give anyone a
+// right at an organisation, and the organisation's site administrators to
+// change the right of someone who already has one there; new people join a
+// site as members (or through an invitation), not by being picked by ID.
+// current is the person's right at the organisation, or "".
+func (a Actor) CanGrant(organisationID ID, current Right) error {
+	if err := a.CanManageMembers(organisationID); err != nil {
+		return err
+	}
+	if current == "" && !a.StudySiteAdministrator() {
+		return forbidden("a site administrator changes the rights of the site's own people; add new people as members")
+	}
+	return nil
+}
+
+// CanSeeStaff allows a study site's own staff to see its staff roles.
+func (a Actor) CanSeeStaff(institutionID ID) error {
+	if a.system || len(a.staff[institutionID]) > 0 {
+		return nil
+	}
+	return forbidden("only the institution's staff may see its staff")
 }

@@ -1,6 +1,7 @@
 package practice
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
@@ -28,12 +29,16 @@ func DateOf(t time.Time) Date {
 	return Date{year: y, month: m, day: d}
 }
 
+// errDateSyntax is the error of ParseDate. It does not quote the text given,
+// which could be anything, even a national identity number.
+var errDateSyntax = errors.New("a date must be a calendar date in the form YYYY-MM-DD")
+
 // ParseDate parses a date in [DateLayout]. It rejects dates that do not
 // exist, such as 2027-02-29.
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(DateLayout, s)
 	if err != nil {
-		return Date{}, fmt.Errorf("date %q is not a calendar date in the form YYYY-MM-DD", s)
+		return Date{}, errDateSyntax
 	}
 	return DateOf(t), nil
 }
@@ -119,8 +124,10 @@ func (d *Date) UnmarshalText(b []byte) error {
 // means the period has no end. Use [Period.Validate] to check that End is not
 // before Start.
 type Period struct {
+	// Start is the first day of the period.
 	Start Date `json:"start"`
-	End   Date `json:"end,omitzero"`
+	// End is the last day of the period, or the zero Date for no end.
+	End Date `json:"end,omitzero"`
 }
 
 // Open reports whether p has no end.

@@ -189,8 +189,10 @@ type Membership struct {
 
 // MembershipFilter selects memberships; its zero value selects all.
 type MembershipFilter struct {
+	// OrganisationID, if set, selects the memberships at that organisation.
 	OrganisationID ID
-	PersonID       ID
+	// PersonID, if set, selects the memberships of that person.
+	PersonID ID
 }
 
 // StaffRole is a person's role at a study site.
@@ -218,8 +220,10 @@ type StaffMembership struct {
 
 // StaffFilter selects staff memberships; its zero value selects all.
 type StaffFilter struct {
+	// InstitutionID, if set, selects the roles at that institution.
 	InstitutionID ID
-	PersonID      ID
+	// PersonID, if set, selects the roles of that person.
+	PersonID ID
 }
 
 // Member is a person with their right at one organisation.

@@ -1,6 +1,7 @@
 package practice
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
@@ -64,6 +65,10 @@ func ParseID(s string) (ID, error) {
 	}
 	return id, nil
 }
+
+// Compare returns -1, 0 or +1 as id sorts before, with or after other: by
+// their bytes, as databases order UUIDs.
+func (id ID) Compare(other ID) int { return bytes.Compare(id[:], other[:]) }
 
 // IsZero reports whether id is NilID.
 func (id ID) IsZero() bool { return id == NilID }

@@ -27,20 +27,24 @@ func TestNewID(t *testing.T) {
 	var mu sync.Mutex
 	var all []string
 	var wg sync.WaitGroup
-	for range 4 {
+	decreased := make([]bool, 4)
+	for g := range 4 {
 		wg.Go(func() {
 			prev := practice.NilID
+			mine := make([]string, 0, 2000)
 			for range 2000 {
 				id := practice.NewID()
-				require.Positive(t, strings.Compare(id.String(), prev.String()))
+				decreased[g] = decreased[g] || id.Compare(prev) <= 0
 				prev = id
-				mu.Lock()
-				all = append(all, id.String())
-				mu.Unlock()
+				mine = append(mine, id.String())
 			}
+			mu.Lock()
+			all = append(all, mine...)
+			mu.Unlock()
 		})
 	}
 	wg.Wait()
+	require.Equal(t, []bool{false, false, false, false}, decreased, "each goroutine's IDs increase strictly")
 	slices.Sort(all)
 	require.Len(t, slices.Compact(all), 8000, "no two IDs are equal")
 }

@@ -2,6 +2,7 @@ package practice
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -90,7 +91,8 @@ func (s *Service) CreateInstitution(ctx context.Context, a Actor, in Institution
 	now := s.now()
 	inst := Institution{ID: s.newID(), Name: in.Name, Code: in.Code, Version: 1, CreatedAt: now, UpdatedAt: now}
 	if err := s.store.CreateInstitution(ctx, inst); err != nil {
-		return Institution{}, fmt.Errorf("create institution %q: %w", in.Code, err)
+		return Institution{}, explainConflict(fmt.Errorf("create institution %q: %w", in.Code, err), false, 0,
+			"the code "+in.Code+" belongs to another institution")
 	}
 	return inst, nil
 }
@@ -111,7 +113,9 @@ func (s *Service) UpdateInstitution(ctx context.Context, a Actor, id ID, version
 	}
 	inst.Name, inst.Code, inst.Version, inst.UpdatedAt = in.Name, in.Code, version, s.now()
 	if err := s.store.UpdateInstitution(ctx, inst); err != nil {
-		return Institution{}, fmt.Errorf("update institution %s: %w", id, err)
+		cur, _ := s.store.Institution(ctx, id)
+		return Institution{}, explainConflict(fmt.Errorf("update institution %s: %w", id, err), cur.Version != version, version,
+			"the code "+in.Code+" belongs to another institution")
 	}
 	inst.Version++
 	return inst, nil
@@ -144,7 +148,8 @@ func (s *Service) CreateOrganisation(ctx context.Context, a Actor, in Organisati
 	now := s.now()
 	o := Organisation{ID: s.newID(), Name: in.Name, OrgNumber: in.OrgNumber, Version: 1, CreatedAt: now, UpdatedAt: now}
 	if err := s.store.CreateOrganisation(ctx, o); err != nil {
-		return Organisation{}, fmt.Errorf("create organisation %s: %w", in.OrgNumber, err)
+		return Organisation{}, explainConflict(fmt.Errorf("create organisation %s: %w", in.OrgNumber, err), false, 0,
+			"the organisation number "+in.OrgNumber+" belongs to another organisation")
 	}
 	return o, nil
 }
@@ -171,7 +176,9 @@ func (s *Service) UpdateOrganisation(ctx context.Context, a Actor, id ID, versio
 	}
 	o.Name, o.OrgNumber, o.Version, o.UpdatedAt = in.Name, in.OrgNumber, version, s.now()
 	if err := s.store.UpdateOrganisation(ctx, o); err != nil {
-		return Organisation{}, fmt.Errorf("update organisation %s: %w", id, err)
+		cur, _ := s.store.Organisation(ctx, id)
+		return Organisation{}, explainConflict(fmt.Errorf("update organisation %s: %w", id, err), cur.Version != version, version,
+			"the organisation number "+in.OrgNumber+" belongs to another organisation")
 	}
 	o.Version++
 	return o, nil
@@ -189,6 +196,19 @@ func (s *Service) Organisation(ctx context.Context, a Actor, id ID) (Organisatio
 // Organisations lists organisations to anyone: place information is public.
 func (s *Service) Organisations(ctx context.Context, a Actor, f OrganisationFilter) ([]Organisation, error) {
 	return s.store.Organisations(ctx, f)
+}
+
+// explainConflict tells a store's ErrConflict in the domain's words (a
+// store's message may name tables and constraints): a stale version if
+// stale, else taken. Other errors are returned as they are.
+func explainConflict(err error, stale bool, readVersion int, taken string) error {
+	switch {
+	case !errors.Is(err, ErrConflict):
+		return err
+	case stale:
+		return fmt.Errorf("%w: it changed since version %d was read", ErrConflict, readVersion)
+	}
+	return fmt.Errorf("%w: %s", ErrConflict, taken)
 }
 
 // validateAll joins the validation errors of several checks into one.

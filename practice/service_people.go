@@ -2,6 +2,7 @@ package practice
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -29,9 +30,32 @@ func (s *Service) CreatePerson(ctx context.Context, a Actor, in PersonInput) (Pe
 		return Person{}, err
 	}
 	if err := s.store.CreatePerson(ctx, p); err != nil {
-		return Person{}, fmt.Errorf("create person: %w", err)
+		return Person{}, s.personConflict(ctx, fmt.Errorf("create person: %w", err), p)
 	}
 	return p, nil
+}
+
+// personConflict explains a store's ErrConflict on saving p by the domain's
+// own words (a store's message may name tables and constraints): a stale
+// version, a taken e-mail or a taken national identity number. The number
+// itself is never named. Other errors are returned as they are.
+func (s *Service) personConflict(ctx context.Context, err error, p Person) error {
+	if !errors.Is(err, ErrConflict) {
+		return err
+	}
+	if p.Version > 1 {
+		if cur, gerr := s.store.Person(ctx, p.ID); gerr == nil && cur.Version != p.Version-1 {
+			return explainConflict(err, true, p.Version-1, "")
+		}
+	}
+	if others, lerr := s.store.People(ctx, PeopleFilter{Email: p.Email}); lerr == nil {
+		for _, o := range others {
+			if o.ID != p.ID {
+				return explainConflict(err, false, 0, "the e-mail "+p.Email+" belongs to another person")
+			}
+		}
+	}
+	return explainConflict(err, false, 0, "the national identity number belongs to another person")
 }
 
 func (s *Service) newPerson(in PersonInput) (Person, error) {
@@ -65,9 +89,16 @@ func (s *Service) AddMember(ctx context.Context, a Actor, organisationID ID, in 
 		return s.store.PutMembership(ctx, Membership{OrganisationID: organisationID, PersonID: p.ID, Right: r})
 	})
 	if err != nil {
-		return Member{}, err
+		return Member{}, s.personConflict(ctx, err, p)
 	}
 	return Member{Person: p, Right: r}, nil
+}
+
+func checkRole(role StaffRole) error {
+	if !role.Valid() {
+		return Invalid("role", "oneof", "must be one of: administrator, teacher")
+	}
+	return nil
 }
 
 func checkRight(r Right) error {
@@ -86,7 +117,11 @@ func (s *Service) UpdatePerson(ctx context.Context, a Actor, id ID, version int,
 	if err != nil {
 		return Person{}, fmt.Errorf("memberships: %w", err)
 	}
-	if err := a.CanEditPerson(id, ms); err != nil {
+	staff, err := s.store.StaffRoles(ctx, StaffFilter{PersonID: id})
+	if err != nil {
+		return Person{}, fmt.Errorf("staff roles: %w", err)
+	}
+	if err := a.CanEditPerson(id, ms, staff); err != nil {
 		return Person{}, err
 	}
 	in.Name, in.Email, in.Phone, in.Profile = normalisePerson(in.Name, in.Email, in.Phone, in.Profile)
@@ -100,7 +135,8 @@ func (s *Service) UpdatePerson(ctx context.Context, a Actor, id ID, version int,
 	p.Name, p.Email, p.Phone, p.Profile = in.Name, in.Email, in.Phone, in.Profile
 	p.Version, p.UpdatedAt = version, s.now()
 	if err := s.store.UpdatePerson(ctx, p); err != nil {
-		return Person{}, fmt.Errorf("update person %s: %w", id, err)
+		p.Version++
+		return Person{}, s.personConflict(ctx, fmt.Errorf("update person %s: %w", id, err), p)
 	}
 	p.Version++
 	return p, nil
@@ -159,14 +195,17 @@ func (s *Service) Members(ctx context.Context, a Actor, organisationID ID) ([]Me
 	}
 	out := make([]Member, 0, len(people))
 	for _, p := range people {
-		out = append(out, Member{Person: p, Right: rights[p.ID]})
+		if r, ok := rights[p.ID]; ok { // not revoked between the two reads
+			out = append(out, Member{Person: p, Right: r})
+		}
 	}
 	return out, nil
 }
 
 // Grant gives an existing person a right at an organisation, replacing the
-// right they had there. The organisation's site administrators and study
-// site practice administrators may. An organisation that has a site
+// right they had there. Study site practice administrators may grant anyone;
+// the organisation's site administrators may change the rights of the
+// site's own people (see [Actor.CanGrant]). An organisation that has a site
 // administrator keeps at least one: taking Admin from the last is refused.
 func (s *Service) Grant(ctx context.Context, a Actor, organisationID, personID ID, r Right) (Membership, error) {
 	if err := a.CanManageMembers(organisationID); err != nil {
@@ -177,6 +216,17 @@ func (s *Service) Grant(ctx context.Context, a Actor, organisationID, personID I
 	}
 	m := Membership{OrganisationID: organisationID, PersonID: personID, Right: r}
 	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		cur, err := s.store.Memberships(ctx, MembershipFilter{OrganisationID: organisationID, PersonID: personID})
+		if err != nil {
+			return fmt.Errorf("memberships: %w", err)
+		}
+		var current Right
+		if len(cur) > 0 {
+			current = cur[0].Right
+		}
+		if err := a.CanGrant(organisationID, current); err != nil {
+			return err
+		}
 		if r != Admin {
 			if err := s.keepAnAdmin(ctx, organisationID, personID, "right"); err != nil {
 				return err
@@ -241,8 +291,8 @@ func (s *Service) AssignRole(ctx context.Context, a Actor, institutionID, person
 	if err := a.CanManageInstitution(institutionID); err != nil {
 		return StaffMembership{}, err
 	}
-	if !role.Valid() {
-		return StaffMembership{}, Invalid("role", "oneof", "must be one of: administrator, teacher")
+	if err := checkRole(role); err != nil {
+		return StaffMembership{}, err
 	}
 	sm := StaffMembership{InstitutionID: institutionID, PersonID: personID, Role: role}
 	if err := s.store.PutStaffRole(ctx, sm); err != nil {
@@ -257,6 +307,9 @@ func (s *Service) RemoveRole(ctx context.Context, a Actor, institutionID, person
 	if err := a.CanManageInstitution(institutionID); err != nil {
 		return err
 	}
+	if err := checkRole(role); err != nil {
+		return err
+	}
 	sm := StaffMembership{InstitutionID: institutionID, PersonID: personID, Role: role}
 	if err := s.store.DeleteStaffRole(ctx, sm); err != nil {
 		return fmt.Errorf("remove %s at institution %s from person %s: %w", role, institutionID, personID, err)
@@ -266,8 +319,8 @@ func (s *Service) RemoveRole(ctx context.Context, a Actor, institutionID, person
 
 // Staff returns a study site's staff roles to its own staff.
 func (s *Service) Staff(ctx context.Context, a Actor, institutionID ID) ([]StaffMembership, error) {
-	if !a.system && len(a.staff[institutionID]) == 0 {
-		return nil, forbidden("only the institution's staff may see its staff")
+	if err := a.CanSeeStaff(institutionID); err != nil {
+		return nil, err
 	}
 	return s.store.StaffRoles(ctx, StaffFilter{InstitutionID: institutionID})
 }

@@ -114,13 +114,15 @@ func (s *Service) Restructure(ctx context.Context, a Actor, ch StructureChange) 
 		if len(mine) == 0 {
 			return fmt.Errorf("place %s has no structure: %w", p.ID, ErrNotFound)
 		}
-		cur, ok := VersionAsOf(mine, ch.From)
-		if !ok {
-			return Invalid("from", "after-opening", fmt.Sprintf("the place exists only from %s", mine[0].ValidFrom))
-		}
-		if latest := mine[len(mine)-1]; !ch.From.After(latest.ValidFrom) {
+		// Versions come in date order, and a change must follow the latest,
+		// so the latest is the version the change starts from.
+		first, cur := mine[0], mine[len(mine)-1]
+		switch {
+		case ch.From.Before(first.ValidFrom):
+			return Invalid("from", "after-opening", fmt.Sprintf("the place exists only from %s", first.ValidFrom))
+		case !ch.From.After(cur.ValidFrom):
 			return Invalid("from", "after-latest-change", fmt.Sprintf(
-				"changes to a place are recorded in date order; its latest change is from %s", latest.ValidFrom))
+				"changes to a place are recorded in date order; its latest change is from %s", cur.ValidFrom))
 		}
 		if cur.Closed {
 			return Invalid("placeId", "open", fmt.Sprintf("the place is closed from %s", cur.ValidFrom))

@@ -105,6 +105,12 @@ func TestPermissions(t *testing.T) {
 		"grant": func(ctx context.Context, w *world, a practice.Actor) error {
 			return ignore(w.svc.Grant(ctx, a, w.a.ID, w.outsideP, practice.Read))
 		},
+		"change a member's right": func(ctx context.Context, w *world, a practice.Actor) error {
+			return ignore(w.svc.Grant(ctx, a, w.a.ID, w.readerID, practice.Write))
+		},
+		"edit a study site administrator": func(ctx context.Context, w *world, a practice.Actor) error {
+			return ignore(w.svc.UpdatePerson(ctx, a, w.studyAdmin.PersonID, 1, practice.PersonUpdate{Name: "Ny", Email: "studieadmin@example.no"}))
+		},
 		"revoke": func(ctx context.Context, w *world, a practice.Actor) error {
 			return w.svc.Revoke(ctx, a, w.a.ID, w.readerID)
 		},
@@ -135,22 +141,24 @@ func TestPermissions(t *testing.T) {
 	}
 	// allowed lists, per action, who may; everyone else must get ErrForbidden.
 	allowed := map[string][]string{
-		"create institution":  {"system"},
-		"create organisation": {"system", "studyAdmin"},
-		"create place":        {"system", "studyAdmin"},
-		"restructure":         {"system", "studyAdmin"},
-		"edit presentation":   {"system", "studyAdmin", "aAdmin"},
-		"see members":         {"system", "studyAdmin", "teacher", "aAdmin", "aWriter", "aReader"},
-		"grant":               {"system", "studyAdmin", "aAdmin"},
-		"revoke":              {"system", "studyAdmin", "aAdmin"},
-		"add member":          {"system", "studyAdmin", "aAdmin"},
-		"add person":          {"system", "studyAdmin", "aAdmin", "bAdmin"},
-		"see writer":          {"system", "studyAdmin", "teacher", "aAdmin", "aWriter", "aReader"},
-		"edit writer":         {"system", "studyAdmin", "aAdmin", "aWriter"},
-		"edit reader":         {"system", "studyAdmin", "aAdmin"},
-		"assign staff role":   {"system", "studyAdmin"},
-		"see staff":           {"system", "studyAdmin", "teacher"},
-		"read tree":           {"system", "studyAdmin", "teacher", "aAdmin", "aWriter", "aReader", "bAdmin", "outsider", "anonymous"},
+		"create institution":              {"system"},
+		"create organisation":             {"system", "studyAdmin"},
+		"create place":                    {"system", "studyAdmin"},
+		"restructure":                     {"system", "studyAdmin"},
+		"edit presentation":               {"system", "studyAdmin", "aAdmin"},
+		"see members":                     {"system", "studyAdmin", "teacher", "aAdmin", "aWriter", "aReader"},
+		"grant":                           {"system", "studyAdmin"},
+		"change a member's right":         {"system", "studyAdmin", "aAdmin"},
+		"edit a study site administrator": {"system", "studyAdmin"},
+		"revoke":                          {"system", "studyAdmin", "aAdmin"},
+		"add member":                      {"system", "studyAdmin", "aAdmin"},
+		"add person":                      {"system", "studyAdmin", "aAdmin", "bAdmin"},
+		"see writer":                      {"system", "studyAdmin", "teacher", "aAdmin", "aWriter", "aReader"},
+		"edit writer":                     {"system", "studyAdmin", "aAdmin", "aWriter"},
+		"edit reader":                     {"system", "studyAdmin", "aAdmin"},
+		"assign staff role":               {"system", "studyAdmin"},
+		"see staff":                       {"system", "studyAdmin", "teacher"},
+		"read tree":                       {"system", "studyAdmin", "teacher", "aAdmin", "aWriter", "aReader", "bAdmin", "outsider", "anonymous"},
 	}
 	actors := map[string]func(w *world) practice.Actor{
 		"system": func(w *world) practice.Actor { return w.system }, "studyAdmin": func(w *world) practice.Actor { return w.studyAdmin },

@@ -1,7 +1,6 @@
 package practice
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
 	"slices"
@@ -9,21 +8,32 @@ import (
 
 // PlaceNode is a place as it stands on one date, with its children.
 type PlaceNode struct {
-	ID             ID           `json:"id"`
-	OrganisationID ID           `json:"organisationId"`
-	ParentID       ID           `json:"parentId,omitzero"`
-	Name           string       `json:"name"`
-	Since          Date         `json:"since"` // the date this structure took effect
-	Presentation   Presentation `json:"presentation"`
-	Version        int          `json:"version"` // the presentation's version
-	Children       []*PlaceNode `json:"children,omitempty"`
+	// ID is the place's ID.
+	ID ID `json:"id"`
+	// OrganisationID is the organisation that owns the place.
+	OrganisationID ID `json:"organisationId"`
+	// ParentID is the parent place, or NilID at the top of the tree.
+	ParentID ID `json:"parentId,omitzero"`
+	// Name is the place's name on the tree's date.
+	Name string `json:"name"`
+	// Since is the date the place's structure (name, parent) took effect.
+	Since Date `json:"since"`
+	// Presentation is what the place shows of itself now.
+	Presentation Presentation `json:"presentation"`
+	// Version is the presentation's version, for an update.
+	Version int `json:"version"`
+	// Children are the open places under this one, ordered by name.
+	Children []*PlaceNode `json:"children,omitempty"`
 }
 
 // Tree is an organisation's place structure as of one date.
 type Tree struct {
-	OrganisationID ID           `json:"organisationId"`
-	AsOf           Date         `json:"asOf"`
-	Roots          []*PlaceNode `json:"roots"`
+	// OrganisationID is the organisation whose places these are.
+	OrganisationID ID `json:"organisationId"`
+	// AsOf is the date the tree stands on.
+	AsOf Date `json:"asOf"`
+	// Roots are the places at the top of the organisation, ordered by name.
+	Roots []*PlaceNode `json:"roots"`
 }
 
 // Find returns the node of the place id, or nil if it is not in the tree.
@@ -122,9 +132,7 @@ func sortNodes(ns []*PlaceNode) {
 	})
 }
 
-func compareIDs(a, b ID) int {
-	return bytes.Compare(a[:], b[:])
-}
+func compareIDs(a, b ID) int { return a.Compare(b) }
 
 // checkStructure checks the rules of a place tree on each of the dates:
 // every open place's parent is open, and no place is its own ancestor. It

@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/praksis/praksis/practice"
@@ -187,7 +186,7 @@ func sortedValues[K comparable, V any](m map[K]V, cmp func(a, b V) int) []V {
 	return out
 }
 
-func compareIDs(a, b practice.ID) int { return strings.Compare(a.String(), b.String()) }
+func compareIDs(a, b practice.ID) int { return a.Compare(b) }
 
 // CreateOrganisation implements practice.Store.
 func (s *Store) CreateOrganisation(ctx context.Context, o practice.Organisation) error {
