@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -122,21 +123,65 @@ func TestLoadTwice(t *testing.T) {
 	require.Len(t, orgs, 2)
 }
 
+// failingStore is a memory store whose PutMembership fails, part-way
+// through the demo data.
+type failingStore struct{ *memory.Store }
+
+var errMembership = errors.New("membership refused")
+
+func (failingStore) PutMembership(context.Context, practice.Membership) error { return errMembership }
+
 func TestLoadInTransaction(t *testing.T) {
 	t.Parallel()
-	store := memory.New()
-	svc := practice.NewService(store)
-	var loaded bool
-	err := store.InTx(t.Context(), func(ctx context.Context) error {
-		var err error
-		loaded, err = demo.Load(ctx, svc)
-		return err
+
+	t.Run("commits", func(t *testing.T) {
+		t.Parallel()
+		store := memory.New()
+		svc := practice.NewService(store)
+		var loaded bool
+		err := store.InTx(t.Context(), func(ctx context.Context) error {
+			var err error
+			loaded, err = demo.Load(ctx, svc)
+			return err
+		})
+		require.NoError(t, err)
+		require.True(t, loaded)
+		insts, err := svc.Institutions(t.Context(), practice.Actor{})
+		require.NoError(t, err)
+		require.Len(t, insts, 1)
 	})
-	require.NoError(t, err)
-	require.True(t, loaded)
-	insts, err := svc.Institutions(t.Context(), practice.Actor{})
-	require.NoError(t, err)
-	require.Len(t, insts, 1)
+
+	t.Run("a failed load leaves nothing behind", func(t *testing.T) {
+		t.Parallel()
+		ctx := t.Context()
+		store := memory.New()
+		svc := practice.NewService(failingStore{store})
+		err := store.InTx(ctx, func(ctx context.Context) error {
+			loaded, err := demo.Load(ctx, svc)
+			require.ErrorIs(t, err, errMembership)
+			require.False(t, loaded)
+			orgs, err2 := store.Organisations(ctx, practice.OrganisationFilter{})
+			require.NoError(t, err2)
+			require.NotEmpty(t, orgs, "the load failed part-way, after it wrote")
+			return err
+		})
+		require.ErrorIs(t, err, errMembership, "InTx returns the load's error")
+
+		insts, err := store.Institutions(ctx)
+		require.NoError(t, err)
+		require.Empty(t, insts, "no institution")
+		orgs, err := store.Organisations(ctx, practice.OrganisationFilter{})
+		require.NoError(t, err)
+		require.Empty(t, orgs, "no organisation")
+		people, err := store.People(ctx, practice.PeopleFilter{})
+		require.NoError(t, err)
+		require.Empty(t, people, "no person")
+
+		// The store is as good as new: a later load succeeds.
+		loaded, err := demo.Load(ctx, practice.NewService(store))
+		require.NoError(t, err)
+		require.True(t, loaded)
+	})
 }
 
 func orgByNumber(t *testing.T, svc *practice.Service, number string) practice.Organisation {

@@ -2,15 +2,21 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"crypto/rand"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/praksis/praksis/examples/demo"
@@ -18,37 +24,62 @@ import (
 	"github.com/praksis/praksis/practice"
 )
 
-// lockedBuffer is a log sink safe for concurrent writes.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+// logRecords is a slog.Handler that keeps every record, so that a test
+// checks an attribute's value rather than the text of a log line. Main and
+// httpapi add no attributes or groups to their logger, so WithAttrs and
+// WithGroup need not keep any.
+type logRecords struct {
+	mu      sync.Mutex
+	records []slog.Record
 }
 
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
+func (h *logRecords) Enabled(context.Context, slog.Level) bool { return true }
+func (h *logRecords) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *logRecords) WithGroup(string) slog.Handler            { return h }
+func (h *logRecords) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.records = append(h.records, r.Clone())
+	return nil
 }
 
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+// attr returns the value of the attribute key of the first record with
+// the message msg, or nil.
+func (h *logRecords) attr(msg, key string) any {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, r := range h.records {
+		if r.Message != msg {
+			continue
+		}
+		var v any
+		r.Attrs(func(a slog.Attr) bool {
+			if a.Key == key {
+				v = a.Value.Any()
+			}
+			return v == nil
+		})
+		return v
+	}
+	return nil
 }
 
-// run starts a Main on a SQLite file with the development login on.
-func run(t *testing.T, path string) (*Main, *lockedBuffer) {
+// run starts a Main with the development login on and the store the
+// arguments choose; the Main is closed when the test ends, if not before.
+func run(t *testing.T, store ...string) (*Main, *logRecords) {
 	t.Helper()
-	cfg, err := ParseConfig([]string{"-addr", "127.0.0.1:0", "-sqlite", path, "-dev-login"},
+	cfg, err := ParseConfig(append([]string{"-addr", "127.0.0.1:0", "-dev-login"}, store...),
 		func(string) string { return "" }, io.Discard)
 	require.NoError(t, err)
-	logs := &lockedBuffer{}
-	m := NewMain(cfg, logs)
+	logs := &logRecords{}
+	m := NewMain(cfg, io.Discard)
+	m.Logger = slog.New(logs)
+	t.Cleanup(func() { _ = m.Close() })
 	require.NoError(t, m.Run(t.Context()))
 	return m, logs
 }
 
-func call(t *testing.T, method, url, token string, body any) (int, []byte) {
+func call(t *testing.T, method, target, token string, body any) (int, []byte) {
 	t.Helper()
 	var r io.Reader
 	if body != nil {
@@ -56,7 +87,7 @@ func call(t *testing.T, method, url, token string, body any) (int, []byte) {
 		require.NoError(t, err)
 		r = bytes.NewReader(data)
 	}
-	req, err := http.NewRequestWithContext(t.Context(), method, url, r)
+	req, err := http.NewRequestWithContext(t.Context(), method, target, r)
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
@@ -72,12 +103,27 @@ func call(t *testing.T, method, url, token string, body any) (int, []byte) {
 
 func TestEndToEnd(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "data", "praksis.db")
+	t.Run("SQLite", func(t *testing.T) {
+		t.Parallel()
+		path := filepath.Join(t.TempDir(), "data", "praksis.db")
+		endToEnd(t, "sqlite "+path, "-sqlite", path)
+	})
+	t.Run("PostgreSQL", func(t *testing.T) {
+		t.Parallel()
+		endToEnd(t, "postgres", "-postgres", postgresURL(t))
+	})
+}
 
-	m, logs := run(t, path)
+// endToEnd starts a Main on an empty store, works with it, restarts it on
+// the same store and checks that the data survived and the demo data was
+// not loaded twice. kind is what Main must log as the store it uses.
+func endToEnd(t *testing.T, kind string, store ...string) {
+	m, logs := run(t, store...)
+	require.Equal(t, kind, logs.attr("praksis is running", "store"))
 	status, body := call(t, "GET", m.URL()+"/healthz", "", nil)
 	require.Equal(t, http.StatusOK, status, string(body))
-	require.Contains(t, logs.String(), "loaded=true")
+	require.Equal(t, true, logs.attr("demo data", "loaded"))
+	require.ElementsMatch(t, []string{demo.OUSOrgNumber, demo.OsloOrgNumber}, orgNumbers(t, m))
 
 	status, body = call(t, "POST", m.URL()+"/auth/dev-login", "", map[string]string{"email": demo.StudySiteAdmin.Email})
 	require.Equal(t, http.StatusOK, status, string(body))
@@ -90,9 +136,9 @@ func TestEndToEnd(t *testing.T) {
 	require.NoError(t, m.Close())
 
 	// The session died with the server, the data did not.
-	m, logs = run(t, path)
-	defer func() { require.NoError(t, m.Close()) }()
-	require.Contains(t, logs.String(), "loaded=false", "demo data is loaded only once")
+	m, logs = run(t, store...)
+	require.Equal(t, kind, logs.attr("praksis is running", "store"))
+	require.Equal(t, false, logs.attr("demo data", "loaded"), "demo data is loaded only once")
 
 	status, body = call(t, "GET", m.URL()+"/api/organisations?orgNumber=974760673", "", nil)
 	require.Equal(t, http.StatusOK, status, string(body))
@@ -100,22 +146,75 @@ func TestEndToEnd(t *testing.T) {
 	require.NoError(t, json.Unmarshal(body, &orgs))
 	require.Len(t, orgs.Items, 1)
 	require.Equal(t, "Brønnøysundregistrene", orgs.Items[0].Name)
-
-	status, body = call(t, "GET", m.URL()+"/api/organisations", "", nil)
-	require.Equal(t, http.StatusOK, status)
-	require.NoError(t, json.Unmarshal(body, &orgs))
-	require.Len(t, orgs.Items, 3, "two demo organisations, not four, and the new one")
+	require.ElementsMatch(t, []string{demo.OUSOrgNumber, demo.OsloOrgNumber, "974760673"}, orgNumbers(t, m),
+		"the two demo organisations, not four, and the new one")
 
 	status, _ = call(t, "GET", m.URL()+"/api/me", login.Token, nil)
 	require.Equal(t, http.StatusUnauthorized, status)
+	require.NoError(t, m.Close())
+}
+
+// orgNumbers lists the organisation numbers the API answers.
+func orgNumbers(t *testing.T, m *Main) []string {
+	t.Helper()
+	status, body := call(t, "GET", m.URL()+"/api/organisations", "", nil)
+	require.Equal(t, http.StatusOK, status, string(body))
+	var orgs struct{ Items []practice.Organisation }
+	require.NoError(t, json.Unmarshal(body, &orgs))
+	var out []string
+	for _, o := range orgs.Items {
+		out = append(out, o.OrgNumber)
+	}
+	return out
+}
+
+// postgresURL returns a URL of the test server (PRAKSIS_POSTGRES_URL, or
+// trust auth for user postgres on 127.0.0.1:5432) whose connections use a
+// new schema of their own, dropped when the test ends. If the server cannot
+// be reached it fails the test where CI or PRAKSIS_REQUIRE_POSTGRES is set,
+// and skips it elsewhere.
+func postgresURL(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("PRAKSIS_POSTGRES_URL")
+	if base == "" {
+		base = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	exec := func(sql string) error {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		conn, err := pgx.Connect(ctx, base)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(ctx)
+		_, err = conn.Exec(ctx, sql)
+		return err
+	}
+	schema := pgx.Identifier{"praksis_e2e_" + strings.ToLower(rand.Text())}
+	if err := exec("CREATE SCHEMA " + schema.Sanitize()); err != nil {
+		if os.Getenv("CI") != "" || os.Getenv("PRAKSIS_REQUIRE_POSTGRES") != "" {
+			t.Fatalf("PostgreSQL (PRAKSIS_POSTGRES_URL) cannot be used, and CI or PRAKSIS_REQUIRE_POSTGRES requires it: %v", err)
+		}
+		t.Skipf("PostgreSQL (PRAKSIS_POSTGRES_URL) cannot be used: %v; set PRAKSIS_REQUIRE_POSTGRES=1 to fail instead", err)
+	}
+	t.Cleanup(func() { require.NoError(t, exec("DROP SCHEMA "+schema.Sanitize()+" CASCADE")) })
+
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme == "" { // a keyword/value string: host=... user=...
+		return base + " search_path=" + schema[0]
+	}
+	q := u.Query()
+	q.Set("search_path", schema[0]) // pgx sends unknown parameters as run-time parameters
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 func TestCloseStopsListening(t *testing.T) {
 	t.Parallel()
-	m, _ := run(t, filepath.Join(t.TempDir(), "praksis.db"))
-	url := m.URL()
+	m, _ := run(t, "-sqlite", filepath.Join(t.TempDir(), "praksis.db"))
+	base := m.URL()
 	require.NoError(t, m.Close())
-	_, err := http.Get(url + "/healthz")
+	_, err := http.Get(base + "/healthz")
 	require.Error(t, err, "the server no longer listens")
 	require.NoError(t, m.Close(), "Close twice is harmless")
 }

@@ -205,8 +205,15 @@ func TestInterpretError(t *testing.T) {
 		require.Error(t, err)
 		return err
 	}
-	canceled, cancel := context.WithCancel(ctx)
-	cancel()
+	// canceledError runs a statement with a cancelled context.
+	canceledError := func() error {
+		t.Helper()
+		canceled, cancel := context.WithCancel(ctx)
+		cancel()
+		_, err := db.DB.ExecContext(canceled, `SELECT 1`)
+		require.ErrorIs(t, err, context.Canceled, "the error comes from the cancelled context")
+		return err
+	}
 
 	for _, tc := range []struct {
 		name string
@@ -222,7 +229,7 @@ func TestInterpretError(t *testing.T) {
 		{"ForeignKey", driverError(`INSERT INTO memberships VALUES (?, ?, 'read')`, practice.NewID().String(), personID), practice.ErrNotFound},
 		{"Check", driverError(`INSERT INTO memberships VALUES (?, ?, 'owner')`, orgID, personID), nil},
 		{"Syntax", driverError(`INSERT INTO nowhere VALUES (1)`), nil},
-		{"Canceled", driverError(`SELECT 1`, canceled), nil},
+		{"Canceled", canceledError(), nil},
 		{"Other", errors.New("disk on fire"), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -237,6 +244,8 @@ func TestInterpretError(t *testing.T) {
 			}
 		})
 	}
+	require.ErrorIs(t, interpretError(canceledError()), context.Canceled,
+		"a cancelled statement stays context.Canceled, neither not found nor a conflict")
 	require.NoError(t, interpretError(nil))
 }
 
@@ -252,6 +261,7 @@ func TestReadsDuringTx(t *testing.T) {
 	require.NoError(t, s.CreateOrganisation(ctx, o))
 
 	inTx, release := make(chan struct{}), make(chan struct{})
+	events := make(chan string, 2) // what finished, in order
 	txDone := make(chan error, 1)
 	go func() {
 		txDone <- s.InTx(ctx, func(ctx context.Context) error {
@@ -262,6 +272,7 @@ func TestReadsDuringTx(t *testing.T) {
 			}
 			close(inTx)
 			<-release
+			events <- "tx committing" // InTx commits when fn returns nil
 			return nil
 		})
 	}()
@@ -273,13 +284,26 @@ func TestReadsDuringTx(t *testing.T) {
 	require.NoError(t, err, "a read outside the transaction does not wait for it")
 	require.Equal(t, o, got, "a read outside the transaction sees the last committed state")
 
+	// The write starts while the transaction holds the write lock; give it
+	// time to reach the lock. It must finish only after the transaction
+	// commits: events records which came first.
 	written := make(chan error, 1)
 	other := practice.Organisation{ID: practice.NewID(), Name: "C", OrgNumber: "912345678", Version: 1, CreatedAt: at, UpdatedAt: at}
-	go func() { written <- s.CreateOrganisation(ctx, other) }()
-	time.Sleep(50 * time.Millisecond)
+	go func() {
+		err := s.CreateOrganisation(ctx, other)
+		events <- "write done"
+		written <- err
+	}()
+	time.Sleep(100 * time.Millisecond)
 	close(release)
 	require.NoError(t, <-txDone)
 	require.NoError(t, <-written, "a write outside the transaction waits for it, then succeeds")
+	close(events)
+	var order []string
+	for e := range events {
+		order = append(order, e)
+	}
+	require.Equal(t, []string{"tx committing", "write done"}, order, "the write outside the transaction waits for it")
 
 	got, err = s.Organisation(ctx, o.ID)
 	require.NoError(t, err)

@@ -33,6 +33,33 @@ func many[T any](find func(context.Context, practice.Actor, practice.ID) ([]T, e
 	})
 }
 
+// versioned is the body of a PUT that edits a resource: the new input and
+// the version of the resource the client read.
+type versioned[In any] interface {
+	parts() (in In, version int)
+}
+
+// update answers PUT of the resource by the path's {id}: it decodes a body
+// B and passes its input and version to apply.
+func update[B versioned[In], In, Out any](apply func(context.Context, practice.Actor, practice.ID, int, In) (Out, error)) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		var body B
+		if err := decode(w, r, &body); err != nil {
+			return err
+		}
+		in, version := body.parts()
+		v, err := apply(r.Context(), actorOf(r.Context()), id, version, in)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, v)
+	}
+}
+
 // MeResponse is the body of GET /api/me.
 type MeResponse struct {
 	Person      practice.Person  `json:"person"`
@@ -108,20 +135,8 @@ type InstitutionUpdate struct {
 	Version int `json:"version"`
 }
 
-func (s *Server) updateInstitution(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in InstitutionUpdate
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	inst, err := s.svc.UpdateInstitution(r.Context(), actorOf(r.Context()), id, in.Version, in.InstitutionInput)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, inst)
+func (u InstitutionUpdate) parts() (practice.InstitutionInput, int) {
+	return u.InstitutionInput, u.Version
 }
 
 // Organisations.
@@ -155,20 +170,8 @@ type OrganisationUpdate struct {
 	Version int `json:"version"`
 }
 
-func (s *Server) updateOrganisation(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in OrganisationUpdate
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	o, err := s.svc.UpdateOrganisation(r.Context(), actorOf(r.Context()), id, in.Version, in.OrganisationInput)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, o)
+func (u OrganisationUpdate) parts() (practice.OrganisationInput, int) {
+	return u.OrganisationInput, u.Version
 }
 
 // Places.
@@ -181,7 +184,10 @@ func (s *Server) tree(w http.ResponseWriter, r *http.Request) error {
 	asOf := s.today()
 	if q := r.URL.Query().Get("asOf"); q != "" {
 		if asOf, err = practice.ParseDate(q); err != nil {
-			p := newProblem(http.StatusBadRequest, typeBadRequest, "query parameter asOf: %s", err)
+			// The value is not quoted: it could be anything, even a
+			// national identity number.
+			p := newProblem(http.StatusBadRequest, typeBadRequest,
+				"query parameter asOf must be a date in the form YYYY-MM-DD")
 			p.Errors = []practice.FieldError{{Field: "asOf", Rule: "date", Message: "must be a date in the form YYYY-MM-DD"}}
 			return p
 		}
@@ -264,21 +270,7 @@ type PresentationUpdate struct {
 	Version int `json:"version"`
 }
 
-func (s *Server) updatePresentation(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in PresentationUpdate
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	p, err := s.svc.UpdatePresentation(r.Context(), actorOf(r.Context()), id, in.Version, in.Presentation)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, p)
-}
+func (u PresentationUpdate) parts() (practice.Presentation, int) { return u.Presentation, u.Version }
 
 // Members and people.
 
@@ -349,28 +341,20 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) getPerson(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	return s.writePerson(w, r, id, http.StatusOK)
-}
-
-func (s *Server) writePerson(w http.ResponseWriter, r *http.Request, id practice.ID, status int) error {
-	ctx, a := r.Context(), actorOf(r.Context())
+// person answers a person and their memberships.
+func (s *Server) person(ctx context.Context, a practice.Actor, id practice.ID) (PersonResponse, error) {
 	p, err := s.svc.Person(ctx, a, id)
 	if err != nil {
-		return err
+		return PersonResponse{}, err
 	}
 	ms, err := s.svc.PersonMemberships(ctx, a, id)
 	if err != nil {
-		return err
+		return PersonResponse{}, err
 	}
 	if ms == nil {
 		ms = []practice.Membership{}
 	}
-	return writeJSON(w, status, PersonResponse{Person: p, Memberships: ms})
+	return PersonResponse{Person: p, Memberships: ms}, nil
 }
 
 // PersonUpdate is the body of PUT /api/people/{id}.
@@ -380,17 +364,12 @@ type PersonUpdate struct {
 	Version int `json:"version"`
 }
 
-func (s *Server) updatePerson(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
+func (u PersonUpdate) parts() (practice.PersonUpdate, int) { return u.PersonUpdate, u.Version }
+
+// updatePerson edits a person and answers them as GET does.
+func (s *Server) updatePerson(ctx context.Context, a practice.Actor, id practice.ID, version int, in practice.PersonUpdate) (PersonResponse, error) {
+	if _, err := s.svc.UpdatePerson(ctx, a, id, version, in); err != nil {
+		return PersonResponse{}, err
 	}
-	var in PersonUpdate
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	if _, err := s.svc.UpdatePerson(r.Context(), actorOf(r.Context()), id, in.Version, in.PersonUpdate); err != nil {
-		return err
-	}
-	return s.writePerson(w, r, id, http.StatusOK)
+	return s.person(ctx, a, id)
 }

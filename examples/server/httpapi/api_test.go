@@ -150,7 +150,9 @@ func TestRequestProblems(t *testing.T) {
 		{"an unknown field", "POST", "/api/organisations", `{"name":"X","orgNumber":"974760673","colour":"red"}`, 400, `unknown field "colour"`},
 		{"a wrong type", "PUT", "/api/organisations/" + b.ous.ID.String(), `{"name":"X","orgNumber":"974760673","version":"1"}`, 400, `"version" must be a JSON number`},
 		{"not an object", "POST", "/api/organisations", `[1,2]`, 400, "must be a JSON object"},
-		{"a bad date", "POST", "/api/places/" + practice.NewID().String() + "/changes", `{"from":"2027-02-30","name":"X"}`, 400, "invalid value"},
+		{"a bad date", "POST", "/api/places/" + practice.NewID().String() + "/changes", `{"from":"2027-02-30","name":"X"}`, 422, "from: must be a date"},
+		{"a bad ID", "POST", "/api/organisations/" + b.ous.ID.String() + "/places", `{"name":"X","from":"2025-01-01","parentId":"7"}`, 422, "parentId: must be a UUID"},
+		{"a number for a date", "POST", "/api/places/" + practice.NewID().String() + "/changes", `{"from":20270101}`, 400, `"from" must be a JSON string`},
 		{"too large", "POST", "/api/organisations", `{"name":"` + strings.Repeat("x", httpapi.MaxBodyBytes) + `"}`, 413, "1 MiB"},
 		{"an unknown route", "GET", "/api/nowhere", nil, 404, "no route"},
 		{"a wrong method", "DELETE", "/api/organisations", nil, 405, "DELETE is not allowed"},
@@ -167,6 +169,34 @@ func TestRequestProblems(t *testing.T) {
 		t.Parallel()
 		res := b.do("POST", "/api/organisations", admin, `{"name":"X","orgNumber":"974760673","colour":"red"}`)
 		require.Equal(t, map[string]string{"colour": "unknown"}, fields(problem(t, res, http.StatusBadRequest)))
+	})
+
+	t.Run("a value that breaks its type's rule is 422 naming the field", func(t *testing.T) {
+		t.Parallel()
+		place := "/api/places/" + practice.NewID().String() + "/changes"
+		for _, tc := range []struct {
+			name, path, body string
+			want             httpapi.Problem // only Errors is compared
+		}{
+			{"a date", place, `{"from":"2027-02-30","name":"X"}`, httpapi.Problem{Errors: []practice.FieldError{
+				{Field: "from", Rule: "date", Message: "must be a date in the form YYYY-MM-DD"}}}},
+			{"an ID behind a pointer", place, `{"from":"2030-01-01","parentId":"not-a-uuid"}`, httpapi.Problem{Errors: []practice.FieldError{
+				{Field: "parentId", Rule: "uuid", Message: "must be a UUID"}}}},
+			{"an ID of a new place", "/api/organisations/" + b.ous.ID.String() + "/places",
+				`{"name":"X","from":"2025-01-01","parentId":"0190aaaa"}`, httpapi.Problem{Errors: []practice.FieldError{
+					{Field: "parentId", Rule: "uuid", Message: "must be a UUID"}}}},
+			{"the first of two", place, `{"parentId":"x","from":"y"}`, httpapi.Problem{Errors: []practice.FieldError{
+				{Field: "parentId", Rule: "uuid", Message: "must be a UUID"}}}},
+			{"a key in another case", place, `{"FROM":"x"}`, httpapi.Problem{Errors: []practice.FieldError{
+				{Field: "from", Rule: "date", Message: "must be a date in the form YYYY-MM-DD"}}}},
+			{"the dev login's person", "/auth/dev-login", `{"personId":"x"}`, httpapi.Problem{Errors: []practice.FieldError{
+				{Field: "personId", Rule: "uuid", Message: "must be a UUID"}}}},
+		} {
+			res := b.do("POST", tc.path, admin, tc.body)
+			p := problem(t, res, http.StatusUnprocessableEntity)
+			require.Equal(t, "urn:praksis:problem:validation", p.Type, tc.name)
+			require.Equal(t, tc.want.Errors, p.Errors, tc.name)
+		}
 	})
 
 	t.Run("a body that is not JSON is 415", func(t *testing.T) {
@@ -528,17 +558,78 @@ func TestSessions(t *testing.T) {
 
 func TestNoNationalIDInLogs(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
+	var down atomic.Bool
+	b := setup(t, func(c *httpapi.Config) {
+		c.Service = practice.NewService(downStore{Store: c.People.(*memory.Store), down: &down})
+	})
+	token := b.login(demo.OsloAdmin.Email)
+	noNID := func(res response) {
+		t.Helper()
+		require.NotContains(t, string(res.body), strangerNID, "a response never quotes a national identity number")
+		for k, vs := range res.header {
+			require.NotContains(t, strings.Join(vs, " "), strangerNID, "header %s", k)
+		}
+	}
+
 	// A national identity number put in a URL by mistake is masked in the
-	// request log.
-	problem(t, b.do("GET", "/api/people/"+strangerNID, "", nil), http.StatusNotFound)
+	// request log and the problem's instance.
+	res := b.do("GET", "/api/people/"+strangerNID, "", nil)
+	p := problem(t, res, http.StatusNotFound)
+	noNID(res)
+	require.Equal(t, "/api/people/***********", p.Instance)
+	require.Contains(t, b.logs.String(), "/api/people/***********")
+
+	res = b.do("GET", "/api/nowhere/"+strangerNID+"/"+strangerNID, "", nil)
+	p = problem(t, res, http.StatusNotFound)
+	noNID(res)
+	require.Contains(t, p.Detail, "no route GET /api/nowhere/***********/***********")
+
+	res = b.do("GET", "/api/organisations/"+b.oslo.ID.String()+"/tree?asOf="+strangerNID, "", nil)
+	require.Equal(t, map[string]string{"asOf": "date"}, fields(problem(t, res, http.StatusBadRequest)))
+	noNID(res)
+
+	// Nor is one quoted from a body: as a bad date or ID, or as an unknown
+	// field's name.
+	changes := "/api/places/" + practice.NewID().String() + "/changes"
+	res = b.do("POST", changes, token, `{"from":"`+strangerNID+`"}`)
+	require.Equal(t, map[string]string{"from": "date"}, fields(problem(t, res, http.StatusUnprocessableEntity)))
+	noNID(res)
+	res = b.do("POST", changes, token, `{"from":"2030-01-01","parentId":"`+strangerNID+`"}`)
+	require.Equal(t, map[string]string{"parentId": "uuid"}, fields(problem(t, res, http.StatusUnprocessableEntity)))
+	noNID(res)
+	res = b.do("POST", changes, token, `{"`+strangerNID+`":1}`)
+	require.Equal(t, map[string]string{"***********": "unknown"}, fields(problem(t, res, http.StatusBadRequest)))
+	noNID(res)
+
+	// A 500 logs the masked path with its cause.
+	down.Store(true)
+	res = b.do("GET", "/api/people/"+strangerNID, token, nil)
+	p = problem(t, res, http.StatusInternalServerError)
+	noNID(res)
 	logs := b.logs.String()
-	require.NotContains(t, logs, strangerNID)
-	require.Contains(t, logs, "/api/people/***********")
+	require.Contains(t, logs, "the store is down", "the cause of the 500 is logged")
+	require.Contains(t, logs, `msg="request failed" requestId=`+p.RequestID+` method=GET path=/api/people/***********`)
+	require.NotContains(t, logs, strangerNID, "a log never shows a national identity number")
+	down.Store(false)
+
 	// A UUID whose last group is all digits is left alone.
 	id := "0190aaaa-bbbb-7ccc-8ddd-" + fmt.Sprint(123456789012)
 	problem(t, b.do("GET", "/api/people/"+id, "", nil), http.StatusUnauthorized)
 	require.Contains(t, b.logs.String(), id)
+}
+
+// downStore fails to list memberships, which every authenticated request
+// needs, while down is set.
+type downStore struct {
+	*memory.Store
+	down *atomic.Bool
+}
+
+func (s downStore) Memberships(ctx context.Context, f practice.MembershipFilter) ([]practice.Membership, error) {
+	if s.down.Load() {
+		return nil, errors.New("the store is down")
+	}
+	return s.Store.Memberships(ctx, f)
 }
 
 // failingStore fails where the server lists organisations, with an error

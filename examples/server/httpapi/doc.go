@@ -67,7 +67,10 @@
 // Every error is answered as application/problem+json (RFC 9457) with type,
 // title, status, detail, instance (the request path) and requestId (also
 // sent as X-Request-Id and logged). Validation failures add "errors", a list
-// of {"field", "rule", "message"}.
+// of {"field", "rule", "message"}; a field inside the body is named by its
+// JSON path, such as "presentation.email" or "profile.teaches[0]". No
+// problem quotes a value from the request, and anything in a path that looks
+// like a national identity number is masked in the instance and the log.
 //
 //	400 urn:praksis:problem:bad-request        malformed JSON, an unknown field, a wrong JSON type,
 //	                                            more than one JSON value, a bad query parameter
@@ -79,7 +82,9 @@
 //	409 urn:praksis:problem:conflict           a stale version or a duplicate
 //	413 urn:praksis:problem:too-large          a request body over 1 MiB
 //	415 urn:praksis:problem:unsupported-media-type  a body that is not application/json
-//	422 urn:praksis:problem:validation         the input breaks a rule of the domain; see "errors"
+//	422 urn:praksis:problem:validation         the input breaks a rule of the domain, or a value in the
+//	                                            body is not in its field's form: a date not YYYY-MM-DD
+//	                                            (rule "date"), an ID not a UUID (rule "uuid"); see "errors"
 //	500 urn:praksis:problem:internal           anything else; the detail is logged, not sent
 //
 // Validation failures are 422 rather than 400: the request was well-formed

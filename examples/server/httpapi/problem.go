@@ -23,7 +23,8 @@ type Problem struct {
 	Status int `json:"status"`
 	// Detail explains this occurrence.
 	Detail string `json:"detail,omitempty"`
-	// Instance is the path of the request that failed.
+	// Instance is the path of the request that failed, with anything that
+	// looks like a national identity number masked.
 	Instance string `json:"instance,omitempty"`
 	// RequestID identifies the request in the server's log.
 	RequestID string `json:"requestId,omitempty"`
@@ -82,6 +83,13 @@ var errorStatuses = []struct {
 	{practice.ErrForbidden, http.StatusForbidden, typeForbidden},
 }
 
+// validationProblem is the 422 problem listing v's field errors.
+func validationProblem(v *practice.ValidationError) *Problem {
+	p := newProblem(http.StatusUnprocessableEntity, typeValidation, "%s", v.Error())
+	p.Errors = v.Fields
+	return p
+}
+
 // problemFor turns an error from a handler or the service into a problem.
 // A refusal of an anonymous request is 401, not 403: logging in may help.
 // An error the table does not know is 500; its text is logged by the
@@ -93,9 +101,7 @@ func problemFor(err error, anonymous bool) *Problem {
 	}
 	var v *practice.ValidationError
 	if errors.As(err, &v) {
-		p := newProblem(http.StatusUnprocessableEntity, typeValidation, "%s", v.Error())
-		p.Errors = v.Fields
-		return p
+		return validationProblem(v)
 	}
 	for _, e := range errorStatuses {
 		if errors.Is(err, e.err) {
@@ -113,12 +119,12 @@ func problemFor(err error, anonymous bool) *Problem {
 // 500 (with the error's text, which is never sent), else at debug level.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	p := *problemFor(err, actorOf(r.Context()).PersonID == practice.NilID)
-	p.Instance = r.URL.Path
+	p.Instance = maskNationalIDs(r.URL.Path)
 	p.RequestID = requestID(r.Context())
 	if p.Status >= 500 {
 		s.log.ErrorContext(r.Context(), "request failed",
 			slog.String("requestId", p.RequestID), slog.String("method", r.Method),
-			slog.String("path", r.URL.Path), slog.Any("error", err))
+			slog.String("path", maskNationalIDs(r.URL.Path)), slog.Any("error", err))
 	} else {
 		s.log.DebugContext(r.Context(), "request refused",
 			slog.String("requestId", p.RequestID), slog.Int("status", p.Status), slog.String("type", p.Type))

@@ -124,13 +124,13 @@ func (s *Server) routes() http.Handler {
 
 	handle("GET /api/institutions", s.listInstitutions)
 	handle("GET /api/institutions/{id}", one(s.svc.Institution))
-	handle("PUT /api/institutions/{id}", s.updateInstitution)
+	handle("PUT /api/institutions/{id}", update[InstitutionUpdate](s.svc.UpdateInstitution))
 	handle("GET /api/institutions/{id}/staff", many(s.svc.Staff))
 
 	handle("GET /api/organisations", s.listOrganisations)
 	handle("POST /api/organisations", s.createOrganisation)
 	handle("GET /api/organisations/{id}", one(s.svc.Organisation))
-	handle("PUT /api/organisations/{id}", s.updateOrganisation)
+	handle("PUT /api/organisations/{id}", update[OrganisationUpdate](s.svc.UpdateOrganisation))
 	handle("GET /api/organisations/{id}/tree", s.tree)
 	handle("POST /api/organisations/{id}/places", s.createPlace)
 	handle("GET /api/organisations/{id}/members", many(s.svc.Members))
@@ -140,10 +140,10 @@ func (s *Server) routes() http.Handler {
 
 	handle("GET /api/places/{id}/history", many(s.svc.PlaceHistory))
 	handle("POST /api/places/{id}/changes", s.restructure)
-	handle("PUT /api/places/{id}/presentation", s.updatePresentation)
+	handle("PUT /api/places/{id}/presentation", update[PresentationUpdate](s.svc.UpdatePresentation))
 
-	handle("GET /api/people/{id}", s.getPerson)
-	handle("PUT /api/people/{id}", s.updatePerson)
+	handle("GET /api/people/{id}", one(s.person))
+	handle("PUT /api/people/{id}", update[PersonUpdate](s.updatePerson))
 
 	handle("POST /auth/logout", s.logout)
 	if s.devLogin {
@@ -178,7 +178,8 @@ func (f *fallbackWriter) WriteHeader(code int) {
 	switch code {
 	case http.StatusNotFound:
 		f.replaced = true
-		f.s.writeError(f.ResponseWriter, f.r, newProblem(code, typeNotFound, "there is no route %s", f.r.URL.Path))
+		f.s.writeError(f.ResponseWriter, f.r, newProblem(code, typeNotFound,
+			"there is no route %s %s", f.r.Method, maskNationalIDs(f.r.URL.Path)))
 	case http.StatusMethodNotAllowed:
 		f.replaced = true
 		f.s.writeError(f.ResponseWriter, f.r, newProblem(code, typeMethodNotAllowed,
@@ -243,22 +244,21 @@ func (w *statusRecorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// elevenDigits matches a run of exactly eleven digits that is not part of
-// a longer run of hex digits (so not a piece of a UUID): what a national
-// identity number put in a URL by mistake looks like.
-var elevenDigits = regexp.MustCompile(`(^|[^0-9a-fA-F])[0-9]{11}($|[^0-9a-fA-F])`)
+// hexRun matches a maximal run of hex digits.
+var hexRun = regexp.MustCompile(`[0-9a-fA-F]+`)
 
-// loggablePath returns the path with anything that looks like a national
-// identity number masked. Query strings are never logged: the OIDC callback
+// maskNationalIDs returns s with every run of exactly eleven digits that is
+// not part of a longer run of hex digits (so not a piece of a UUID) masked:
+// what a national identity number put in a URL or a JSON key by mistake
+// looks like. Every path or other input text the server logs or answers
+// goes through it. Query strings are never logged: the OIDC callback
 // carries a code and state there.
-func loggablePath(p string) string {
-	return elevenDigits.ReplaceAllStringFunc(p, func(m string) string {
-		return strings.Map(func(r rune) rune {
-			if r >= '0' && r <= '9' {
-				return '*'
-			}
-			return r
-		}, m)
+func maskNationalIDs(s string) string {
+	return hexRun.ReplaceAllStringFunc(s, func(run string) string {
+		if len(run) != 11 || strings.ContainsFunc(run, func(r rune) bool { return r < '0' || r > '9' }) {
+			return run
+		}
+		return strings.Repeat("*", len(run))
 	})
 }
 
@@ -275,7 +275,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			rec.status = http.StatusOK
 		}
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("method", r.Method), slog.String("path", loggablePath(r.URL.Path)),
+			slog.String("method", r.Method), slog.String("path", maskNationalIDs(r.URL.Path)),
 			slog.Int("status", rec.status), slog.Int("bytes", rec.bytes),
 			slog.Duration("duration", time.Since(start)), slog.String("requestId", id))
 	})
