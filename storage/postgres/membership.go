@@ -27,14 +27,7 @@ func (s *Store) PutMembership(ctx context.Context, m practice.Membership) error 
 // DeleteMembership removes a person's right at an organisation, or returns
 // ErrNotFound if they had none.
 func (s *Store) DeleteMembership(ctx context.Context, organisationID, personID practice.ID) error {
-	tag, err := s.db(ctx).Exec(ctx, `DELETE FROM memberships WHERE organisation_id = $1 AND person_id = $2`, organisationID, personID)
-	if err != nil {
-		return interpretError(err)
-	}
-	if tag.RowsAffected() == 0 {
-		return practice.ErrNotFound
-	}
-	return nil
+	return deleted(s.db(ctx).Exec(ctx, `DELETE FROM memberships WHERE organisation_id = $1 AND person_id = $2`, organisationID, personID))
 }
 
 // Memberships returns the memberships f selects, ordered by organisation
@@ -68,15 +61,8 @@ func (s *Store) PutStaffRole(ctx context.Context, sm practice.StaffMembership) e
 // DeleteStaffRole removes the role, or returns ErrNotFound if the person did
 // not have it.
 func (s *Store) DeleteStaffRole(ctx context.Context, sm practice.StaffMembership) error {
-	tag, err := s.db(ctx).Exec(ctx, `DELETE FROM staff_roles WHERE institution_id = $1 AND person_id = $2 AND role = $3`,
-		sm.InstitutionID, sm.PersonID, string(sm.Role))
-	if err != nil {
-		return interpretError(err)
-	}
-	if tag.RowsAffected() == 0 {
-		return practice.ErrNotFound
-	}
-	return nil
+	return deleted(s.db(ctx).Exec(ctx, `DELETE FROM staff_roles WHERE institution_id = $1 AND person_id = $2 AND role = $3`,
+		sm.InstitutionID, sm.PersonID, string(sm.Role)))
 }
 
 // StaffRoles returns the staff memberships f selects, ordered by

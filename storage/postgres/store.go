@@ -173,6 +173,18 @@ func (s *Store) updated(ctx context.Context, tag pgconn.CommandTag, err error, t
 	return fmt.Errorf("%w: the stored version is not %d", practice.ErrConflict, version)
 }
 
+// deleted checks the outcome of a DELETE of one row: none deleted is
+// ErrNotFound.
+func deleted(tag pgconn.CommandTag, err error) error {
+	if err != nil {
+		return interpretError(err)
+	}
+	if tag.RowsAffected() == 0 {
+		return practice.ErrNotFound
+	}
+	return nil
+}
+
 // queryAll runs a query and scans every row with scan. It returns an empty,
 // non-nil slice when there are no rows.
 func queryAll[T any](ctx context.Context, db dbtx, scan func(pgx.Row) (T, error), sql string, args ...any) ([]T, error) {
