@@ -82,7 +82,7 @@ func (r *Result) solveStage(students []int32, left []int32, anchor map[string]in
 	// pairs as they first appear, so numbering follows the shared order.
 	const source, sink = 0, 1
 	n := 2 + len(students)
-	placeNode := map[int32]int{}
+	placeNode := make([]int, len(p.seats)) // 0: no node yet
 	type pairKey struct {
 		pl int32
 		g  string
@@ -90,9 +90,12 @@ func (r *Result) solveStage(students []int32, left []int32, anchor map[string]in
 	pairNode := map[pairKey]int{}
 	var places []int32
 	var pairs []pairKey
-	groupSize := map[string]int32{}
+	var groupSize map[string]int32
+	if spread {
+		groupSize = map[string]int32{}
+	}
 	nodeOf := func(s int32, pl int32) int {
-		if _, ok := placeNode[pl]; !ok {
+		if placeNode[pl] == 0 {
 			placeNode[pl] = n
 			places = append(places, pl)
 			n++
@@ -128,13 +131,13 @@ func (r *Result) solveStage(students []int32, left []int32, anchor map[string]in
 			if p.cost != nil {
 				c += p.cost[k]
 			}
-			if a, ok := anchor[g]; ok && g != "" && a != pl {
+			if a, ok := anchor[g]; ok && a != pl {
 				c += int32(o.GroupWeight)
 			}
 			arcs = append(arcs, arc{2 + i, nodeOf(s, pl), c, k})
 			listed = true
 		}
-		if listed && g != "" {
+		if listed && spread && g != "" {
 			groupSize[g]++
 		}
 	}
@@ -211,10 +214,10 @@ func (r *Result) favourPriority(students []int32, anchor map[string]int32) {
 		}
 		return c
 	}
-	position := make(map[int32]int, len(students))
-	holders := map[int32][]int32{} // place → students of this stage there
+	position := make([]int32, len(r.choice)) // 1 + place in students
+	holders := make([][]int32, len(p.seats)) // place → students of this stage there
 	for i, s := range students {
-		position[s] = i
+		position[s] = int32(i) + 1
 		if k := r.choice[s]; k >= 0 {
 			holders[p.prefs[k].place] = append(holders[p.prefs[k].place], s)
 		}
