@@ -118,7 +118,11 @@ func (r *Result) solveStage(students []int32, left []int32, anchor map[string]in
 		cost     int32
 		k        int32 // the preference, for student arcs
 	}
-	var arcs []arc
+	listed := 0
+	for _, s := range students {
+		listed += int(p.start[s+1] - p.start[s])
+	}
+	arcs := make([]arc, 0, listed)
 	for i, s := range students {
 		g := p.round.Students[s].Group
 		listed := false
@@ -208,6 +212,9 @@ func (r *Result) favourPriority(students []int32, anchor map[string]int32) {
 		c := w * (k - p.start[s] + 1)
 		if p.cost != nil {
 			c += p.cost[k]
+		}
+		if anchor == nil {
+			return c
 		}
 		if a, ok := anchor[p.round.Students[s].Group]; ok && a != p.prefs[k].place {
 			c += int32(r.opts.GroupWeight)

@@ -3,6 +3,7 @@ package flow
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -52,16 +53,14 @@ func (nw *network) solve(t *testing.T, s, sink int) (int64, int64, []int32) {
 		sum += int64(f) * int64(e.cost)
 	}
 	for v := range nw.n {
-		switch v {
-		case s:
-			if s != sink {
-				require.Equal(t, flow, net[v], "source balance")
-			}
-		case sink:
-			require.Equal(t, -flow, net[v], "sink balance")
-		default:
-			require.Zero(t, net[v], "conservation at node %d", v)
+		var want int64
+		if v == s {
+			want += flow
 		}
+		if v == sink {
+			want -= flow
+		}
+		require.Equal(t, want, net[v], "balance at node %d", v)
 	}
 	require.Equal(t, sum, cost, "reported cost")
 	return flow, cost, flows
@@ -101,8 +100,9 @@ func TestCardinalityBeforeCost(t *testing.T) {
 }
 
 func TestLongAugmentingChain(t *testing.T) {
-	// Student i wants place i (rank 1) then place i+1 (rank 2); the last
-	// student wants only place 0, so everybody must shift.
+	// Student i prefers place i+1 (cost 1) to place i (cost 2), but the last
+	// student can only have place k-1, so all must take their second choice
+	// along one long augmenting path.
 	const k = 50
 	nw := &network{n: 2*k + 2}
 	s, sink := 2*k, 2*k+1
@@ -186,8 +186,10 @@ func TestPanics(t *testing.T) {
 	require.Panics(t, func() { g.AddEdge(0, 3, 1, 1) })
 	require.Panics(t, func() { g.AddEdge(-1, 1, 1, 1) })
 	require.Panics(t, func() { g.Solve(0, 3) })
+	require.Panics(t, func() { New(-1, 0) })
 	require.Equal(t, 0, g.AddEdge(0, 1, 1, 1))
 	require.Equal(t, 1, g.AddEdge(1, 2, 0, 0))
+	require.Zero(t, g.Flow(1), "before Solve")
 }
 
 func TestSolveTwice(t *testing.T) {
@@ -375,6 +377,27 @@ func TestRandomAgainstReference(t *testing.T) {
 	}
 }
 
+func TestRandomGeneralGraphs(t *testing.T) {
+	// Arbitrary digraphs: cycles, zero costs, arcs into s and out of t,
+	// self-loops, parallel arcs, capacities above one.
+	for seed := range uint64(320) {
+		r := rand.New(rand.NewPCG(seed, 4))
+		n, maxCap, maxCost := 2+r.IntN(25), 6, 10
+		if seed >= 300 {
+			n, maxCap, maxCost = 300, 20, 100
+		}
+		nw := &network{n: n}
+		for range r.IntN(8 * n) {
+			nw.add(r.IntN(n), r.IntN(n), int32(r.IntN(maxCap)), int32(r.IntN(maxCost)))
+		}
+		s, sink := r.IntN(nw.n), r.IntN(nw.n)
+		flow, cost, _ := nw.solve(t, s, sink)
+		wantF, wantC := reference(nw, s, sink)
+		require.Equal(t, wantF, flow, "seed %d", seed)
+		require.Equal(t, wantC, cost, "seed %d", seed)
+	}
+}
+
 func TestDeterministic(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 7))
 	nw, s, sink := layered(r, 300, 40, 2, 5)
@@ -383,49 +406,59 @@ func TestDeterministic(t *testing.T) {
 	require.Equal(t, f1, f2)
 }
 
-// zipfInstance builds the allocation network: students rank listLen
-// distinct places drawn with Zipf-like popularity (weight 1/(j+1)), places
-// have 5..15 seats, total seats ≈ students. Costs are ranks 1..listLen.
-func zipfInstance(students, places, listLen int, seed uint64) (*Graph, int, int) {
+// market describes a benchmark instance: students rank lists distinct places
+// drawn with Zipf-like popularity (weight 1/(j+1)^skew), so that popular
+// places are oversubscribed, and places have 5..15 seats, about one per
+// student in total. A student's cost for their k-th choice is k, or 10k plus
+// a soft cost of up to soft when soft > 0.
+type market struct {
+	students, places, lists int
+	skew                    float64
+	soft                    int
+}
+
+func (mk market) graph(seed uint64) (*Graph, int, int) {
 	r := rand.New(rand.NewPCG(seed, 3))
-	cum := make([]float64, places)
+	cum := make([]float64, mk.places)
 	var total float64
-	for j := range places {
-		total += 1 / float64(j+1)
+	for j := range mk.places {
+		total += 1 / math.Pow(float64(j+1), mk.skew)
 		cum[j] = total
 	}
-	n := students + places + 2
+	n := mk.students + mk.places + 2
 	s, sink := n-2, n-1
-	g := New(n, students*(listLen+1)+places)
-	picked := make([]int, 0, listLen)
-	for i := range students {
+	g := New(n, mk.students*(mk.lists+1)+mk.places)
+	picked := make([]int, 0, mk.lists)
+	for i := range mk.students {
 		g.AddEdge(s, i, 1, 0)
 		picked = picked[:0]
-		for len(picked) < listLen {
+		for len(picked) < mk.lists {
 			p := sort.SearchFloat64s(cum, r.Float64()*total)
-			dup := false
-			for _, q := range picked {
-				dup = dup || q == p
+			if slices.Contains(picked, p) {
+				continue
 			}
-			if !dup {
-				picked = append(picked, p)
-				g.AddEdge(i, students+p, 1, int32(len(picked)))
+			picked = append(picked, p)
+			cost := len(picked)
+			if mk.soft > 0 {
+				cost = 10*cost + r.IntN(mk.soft+1)
 			}
+			g.AddEdge(i, mk.students+p, 1, int32(cost))
 		}
 	}
-	for p := range places {
-		g.AddEdge(students+p, sink, int32(5+r.IntN(11)), 0)
+	for p := range mk.places {
+		g.AddEdge(mk.students+p, sink, int32(5+r.IntN(11)), 0)
 	}
 	return g, s, sink
 }
 
-func benchmarkSolve(b *testing.B, students, places int) {
+// benchmarkSolve times Solve alone; building the instance is reported apart.
+func benchmarkSolve(b *testing.B, mk market) {
 	var solve, build time.Duration
 	var flow int64
-	for i := 0; i < b.N; i++ {
+	for range b.N {
 		b.StopTimer()
 		t0 := time.Now()
-		g, s, sink := zipfInstance(students, places, 10, 1)
+		g, s, sink := mk.graph(1)
 		build += time.Since(t0)
 		b.StartTimer()
 		t1 := time.Now()
@@ -435,9 +468,26 @@ func benchmarkSolve(b *testing.B, students, places int) {
 	per := solve.Seconds() / float64(b.N)
 	b.ReportMetric(per*1000, "ms/solve")
 	b.ReportMetric(build.Seconds()*1000/float64(b.N), "ms/build")
-	b.ReportMetric(float64(students)/per, "students/s")
-	b.ReportMetric(float64(flow)/float64(students), "placed")
+	b.ReportMetric(float64(mk.students)/per, "students/s")
+	b.ReportMetric(float64(flow)/float64(mk.students), "placed")
 }
 
-func BenchmarkSolve10k(b *testing.B)  { benchmarkSolve(b, 10_000, 1_000) }
-func BenchmarkSolve100k(b *testing.B) { benchmarkSolve(b, 100_000, 10_000) }
+func BenchmarkSolve10k(b *testing.B) {
+	benchmarkSolve(b, market{students: 10_000, places: 1_000, lists: 10, skew: 1})
+}
+
+func BenchmarkSolve100k(b *testing.B) {
+	benchmarkSolve(b, market{students: 100_000, places: 10_000, lists: 10, skew: 1})
+}
+
+// BenchmarkSolve100kMildSkew has everybody placed in the end, after long
+// rounds among the many places with seats left.
+func BenchmarkSolve100kMildSkew(b *testing.B) {
+	benchmarkSolve(b, market{students: 100_000, places: 10_000, lists: 10, skew: 0.8})
+}
+
+// BenchmarkSolve10kSoftCosts shows the price of costs in the hundreds: the
+// number of rounds grows with the cost of the last augmenting path.
+func BenchmarkSolve10kSoftCosts(b *testing.B) {
+	benchmarkSolve(b, market{students: 10_000, places: 1_000, lists: 10, skew: 1, soft: 50})
+}
