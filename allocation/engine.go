@@ -145,10 +145,11 @@ func (r *Result) deferredAcceptance() {
 	}
 	heap := make([]holder, base[len(p.seats)])
 	count := make([]int32, len(p.seats))
-	next := make([]int32, nS)
+	type cursor struct{ next, end int32 } // the student's next proposal, and the end of their list
+	cur := make([]cursor, nS)
 	free := make([]int32, 0, nS)
 	for s := nS - 1; s >= 0; s-- {
-		next[s] = p.start[s]
+		cur[s] = cursor{p.start[s], p.start[s+1]}
 		if p.pinned[s] < 0 {
 			free = append(free, s)
 		}
@@ -156,7 +157,7 @@ func (r *Result) deferredAcceptance() {
 	for len(free) > 0 {
 		s := free[len(free)-1]
 		free = free[:len(free)-1]
-		k, end := next[s], p.start[s+1]
+		k, end := cur[s].next, cur[s].end
 		for ; k < end; k++ {
 			if p.prefs[k].excl != 0 {
 				continue
@@ -170,7 +171,7 @@ func (r *Result) deferredAcceptance() {
 				count[pl] = n + 1
 				break
 			}
-			if len(h) == 0 || !r.ahead(key, s, h[0].key, h[0].s) {
+			if len(h) == 0 || !behind(r, h[0], holder{key, s}) {
 				continue
 			}
 			out := h[0].s
@@ -182,19 +183,19 @@ func (r *Result) deferredAcceptance() {
 		}
 		if k < end {
 			r.choice[s] = k
-			next[s] = k + 1
+			cur[s].next = k + 1
 		} else {
-			next[s] = end
+			cur[s].next = end
 		}
 	}
 }
 
 // siftUp and siftDown keep h a max-heap: the student furthest back in
-// priority at the root.
+// priority at the root. Keys decide; ahead breaks their rare ties.
 func siftUp(r *Result, h []holder, i int32) {
 	for i > 0 {
 		parent := (i - 1) / 2
-		if !r.ahead(h[parent].key, h[parent].s, h[i].key, h[i].s) {
+		if kp, ki := h[parent].key, h[i].key; kp > ki || kp == ki && !r.ahead(kp, h[parent].s, ki, h[i].s) {
 			return
 		}
 		h[parent], h[i] = h[i], h[parent]
@@ -206,10 +207,10 @@ func siftDown(r *Result, h []holder, i int32) {
 	n := int32(len(h))
 	for {
 		worst, l := i, 2*i+1
-		if l < n && r.ahead(h[worst].key, h[worst].s, h[l].key, h[l].s) {
+		if l < n && behind(r, h[l], h[worst]) {
 			worst = l
 		}
-		if l+1 < n && r.ahead(h[worst].key, h[worst].s, h[l+1].key, h[l+1].s) {
+		if l+1 < n && behind(r, h[l+1], h[worst]) {
 			worst = l + 1
 		}
 		if worst == i {
@@ -218,6 +219,11 @@ func siftDown(r *Result, h []holder, i int32) {
 		h[i], h[worst] = h[worst], h[i]
 		i = worst
 	}
+}
+
+// behind reports whether a comes after b in priority.
+func behind(r *Result, a, b holder) bool {
+	return a.key > b.key || a.key == b.key && r.ahead(b.key, b.s, a.key, a.s)
 }
 
 // order returns the students without a pin in the round's shared order.

@@ -205,16 +205,16 @@ func Prepare(r Round) (*Problem, error) {
 	ranked := make([]int32, nS) // 1 + the last place to list each student
 	for i := range r.Places {
 		for pos, sid := range r.Places[i].Priorities {
-			field := fmt.Sprintf("places[%d].priorities[%d]", i, pos)
+			field := func() string { return fmt.Sprintf("places[%d].priorities[%d]", i, pos) }
 			s, ok := p.studentIdx[sid]
 			if !ok {
-				if !add(field, "exists", "the student %s is not a student of the round", sid) {
+				if !add(field(), "exists", "the student %s is not a student of the round", sid) {
 					return nil, v
 				}
 				continue
 			}
 			if ranked[s] == int32(i)+1 {
-				if !add(field, "unique", "the student %s is listed twice", sid) {
+				if !add(field(), "unique", "the student %s is listed twice", sid) {
 					return nil, v
 				}
 				continue
