@@ -17,10 +17,11 @@
 //
 // [Check] and the Check functions it combines recompute every promise of the
 // engine from the round alone: feasibility, hard constraints, pins,
-// explanations, metrics, stability (independently of
-// [allocation.Result.BlockingPairs]) and determinism under reordering of the
-// input. A broken promise is a *[Violation] naming the rule, the students and
-// the places involved.
+// explanations, metrics and, for deferred acceptance, stability
+// (independently of [allocation.Result.BlockingPairs]).
+// [CheckDeterminism] reruns a round with its input reordered. A broken
+// promise is a *[Violation] naming the rule, the students and the places
+// involved.
 //
 // # Seasons
 //
