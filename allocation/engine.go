@@ -145,11 +145,16 @@ func (r *Result) deferredAcceptance() {
 	}
 	heap := make([]holder, base[len(p.seats)])
 	count := make([]int32, len(p.seats))
-	type cursor struct{ next, end int32 } // the student's next proposal, and the end of their list
+	// A student's next proposal, the end of their list, and the lottery
+	// bits of their keys, read together.
+	type cursor struct {
+		next, end int32
+		lot       uint64
+	}
 	cur := make([]cursor, nS)
 	free := make([]int32, 0, nS)
 	for s := nS - 1; s >= 0; s-- {
-		cur[s] = cursor{p.start[s], p.start[s+1]}
+		cur[s] = cursor{p.start[s], p.start[s+1], r.lot[s] >> (64 - lotteryBits)}
 		if p.pinned[s] < 0 {
 			free = append(free, s)
 		}
@@ -157,17 +162,21 @@ func (r *Result) deferredAcceptance() {
 	for len(free) > 0 {
 		s := free[len(free)-1]
 		free = free[:len(free)-1]
-		k, end := cur[s].next, cur[s].end
-		for ; k < end; k++ {
-			if p.prefs[k].excl != 0 {
+		c := cur[s]
+		k, pl := c.next, int32(-1)
+		for ; k < c.end; k++ {
+			pr := &p.prefs[k]
+			if pr.excl != 0 {
 				continue
 			}
-			pl := p.prefs[k].place
+			pl = pr.place
 			h := heap[base[pl]:base[pl+1]]
-			key := r.key(s, k)
+			key := pr.prefix | c.lot
 			if n := count[pl]; n < int32(len(h)) {
 				h[n] = holder{key, s}
-				siftUp(r, h, n)
+				for i := n; i > 0 && behind(r, h[i], h[(i-1)/2]); i = (i - 1) / 2 {
+					h[i], h[(i-1)/2] = h[(i-1)/2], h[i]
+				}
 				count[pl] = n + 1
 				break
 			}
@@ -175,34 +184,33 @@ func (r *Result) deferredAcceptance() {
 				continue
 			}
 			out := h[0].s
-			r.choice[out] = unplaced
+			r.choice[out], r.at[out] = unplaced, -1
 			free = append(free, out)
 			h[0] = holder{key, s}
 			siftDown(r, h, 0)
 			break
 		}
-		if k < end {
-			r.choice[s] = k
+		if k < c.end {
+			r.choice[s], r.at[s] = k, pl
 			cur[s].next = k + 1
 		} else {
-			cur[s].next = end
+			cur[s].next = c.end
 		}
 	}
-}
-
-// siftUp and siftDown keep h a max-heap: the student furthest back in
-// priority at the root. Keys decide; ahead breaks their rare ties.
-func siftUp(r *Result, h []holder, i int32) {
-	for i > 0 {
-		parent := (i - 1) / 2
-		if kp, ki := h[parent].key, h[i].key; kp > ki || kp == ki && !r.ahead(kp, h[parent].s, ki, h[i].s) {
-			return
+	// The root of each heap is the last student holding a seat there.
+	r.lastByPlace = make([]holder, len(p.seats))
+	for pl := range r.lastByPlace {
+		r.lastByPlace[pl].s = -1
+		if count[pl] > 0 {
+			r.lastByPlace[pl] = heap[base[pl]]
 		}
-		h[parent], h[i] = h[i], h[parent]
-		i = parent
 	}
+	r.lastServed = r.lastByPlace
 }
 
+// siftDown keeps h a max-heap (the student furthest back in priority at
+// the root) after its root changed. Keys decide; ahead breaks their rare
+// ties.
 func siftDown(r *Result, h []holder, i int32) {
 	n := int32(len(h))
 	for {

@@ -200,9 +200,15 @@ func (r *Result) heldBy(pl int32) []ClassCount {
 	r.heldOnce.Do(func() {
 		p := r.p
 		nC := len(p.round.Classes) + 1
+		count := make([]int32, len(p.seats)*nC)
+		for s, pl := range r.at {
+			if pl >= 0 {
+				count[int(pl)*nC+int(p.classOf[s])]++
+			}
+		}
 		r.held = make([][]ClassCount, len(p.seats))
 		for pl := range r.held {
-			for c, n := range r.classCount[pl*nC : (pl+1)*nC] {
+			for c, n := range count[pl*nC : (pl+1)*nC] {
 				if n == 0 {
 					continue
 				}

@@ -22,25 +22,31 @@ type Result struct {
 	// holds a seat.
 	lastByPlace []holder
 	lastServed  []holder
-	classCount  []int32 // per place and class (len(Classes)+1 each): seats held
 
 	heldOnce sync.Once
-	held     [][]ClassCount // per place: classCount as explanations show it
+	held     [][]ClassCount // per place: the seats held per priority class, as explanations show them
 }
 
 // finish derives the places, seats used and last holders from choice.
+// Deferred acceptance has already set the places and, from its heaps, the
+// last holders of the seats it gave.
 func (r *Result) finish() {
 	p := r.p
-	nC := len(p.round.Classes) + 1
-	r.lastByPlace = make([]holder, len(p.seats))
-	r.lastServed = make([]holder, len(p.seats))
-	r.classCount = make([]int32, len(p.seats)*nC)
-	for i := range r.lastByPlace {
-		r.lastByPlace[i].s = -1
-		r.lastServed[i].s = -1
+	if r.lastByPlace == nil {
+		r.lastByPlace = make([]holder, len(p.seats))
+		for i := range r.lastByPlace {
+			r.lastByPlace[i].s = -1
+		}
 	}
+	if r.lastServed == nil {
+		r.lastServed = make([]holder, len(p.seats))
+		for i := range r.lastServed {
+			r.lastServed[i].s = -1
+		}
+	}
+	da := r.opts.Algorithm == DeferredAcceptance
 	for s, k := range r.choice {
-		if k >= 0 {
+		if k >= 0 && !da {
 			r.at[s] = p.prefs[k].place
 		}
 		pl := r.at[s]
@@ -48,8 +54,7 @@ func (r *Result) finish() {
 			continue
 		}
 		r.used[pl]++
-		r.classCount[int(pl)*nC+int(p.classOf[s])]++
-		if k == pinnedChoice {
+		if k == pinnedChoice || k >= 0 && da {
 			continue
 		}
 		s := int32(s)
@@ -63,7 +68,7 @@ func (r *Result) finish() {
 			r.lastByPlace[pl] = holder{kb, s}
 		}
 		ks := kb
-		if r.opts.Algorithm != DeferredAcceptance {
+		if !da {
 			ks = r.sharedKey(s)
 		}
 		if last := r.lastServed[pl]; last.s < 0 || r.ahead(last.key, last.s, ks, s) {
