@@ -1,6 +1,7 @@
 package allocation
 
 import (
+	"encoding/binary"
 	"fmt"
 	"slices"
 
@@ -81,11 +82,7 @@ func (p *Problem) Run(o Options) (*Result, error) {
 // seed: a hash of the seed and the ID, so it does not depend on the order
 // of the input. Lower numbers come first.
 func Lottery(seed uint64, id practice.ID) uint64 {
-	var hi, lo uint64
-	for i := range 8 {
-		hi = hi<<8 | uint64(id[i])
-		lo = lo<<8 | uint64(id[8+i])
-	}
+	hi, lo := binary.BigEndian.Uint64(id[:8]), binary.BigEndian.Uint64(id[8:])
 	return mix(lo ^ mix(hi^mix(seed)))
 }
 
@@ -107,12 +104,12 @@ const (
 // key returns the priority key of student s for the preference k: lower
 // comes first. Keys tie only within one lottery bucket; ahead breaks ties.
 func (r *Result) key(s int32, k int32) uint64 {
-	return r.p.prefs[k].prefix | r.lot[s]>>(64-lotteryBits)
+	return r.p.studentKey(s) | uint64(r.p.prefs[k].pos&^excludedBit)<<posShift | r.lot[s]>>(64-lotteryBits)
 }
 
 // sharedKey is the round's shared order, without place priorities.
 func (r *Result) sharedKey(s int32) uint64 {
-	return uint64(r.p.classOf[s])<<classShift | uint64(maxCredit-r.p.credit[s])<<creditShift | r.lot[s]>>(64-lotteryBits)
+	return r.p.studentKey(s) | r.lot[s]>>(64-lotteryBits)
 }
 
 // ahead reports whether student a with key ka comes before student b with
@@ -145,16 +142,16 @@ func (r *Result) deferredAcceptance() {
 	}
 	heap := make([]holder, base[len(p.seats)])
 	count := make([]int32, len(p.seats))
-	// A student's next proposal, the end of their list, and the lottery
-	// bits of their keys, read together.
+	// A student's next proposal, the end of their list, and the part of
+	// their key that is the same at every place, read together.
 	type cursor struct {
 		next, end int32
-		lot       uint64
+		key       uint64
 	}
 	cur := make([]cursor, nS)
 	free := make([]int32, 0, nS)
 	for s := nS - 1; s >= 0; s-- {
-		cur[s] = cursor{p.start[s], p.start[s+1], r.lot[s] >> (64 - lotteryBits)}
+		cur[s] = cursor{p.start[s], p.start[s+1], p.studentKey(s) | r.lot[s]>>(64-lotteryBits)}
 		if p.pinned[s] < 0 {
 			free = append(free, s)
 		}
@@ -166,12 +163,12 @@ func (r *Result) deferredAcceptance() {
 		k, pl := c.next, int32(-1)
 		for ; k < c.end; k++ {
 			pr := &p.prefs[k]
-			if pr.excl != 0 {
+			if pr.pos&excludedBit != 0 {
 				continue
 			}
 			pl = pr.place
 			h := heap[base[pl]:base[pl+1]]
-			key := pr.prefix | c.lot
+			key := uint64(pr.pos)<<posShift | c.key
 			if n := count[pl]; n < int32(len(h)) {
 				h[n] = holder{key, s}
 				for i := n; i > 0 && behind(r, h[i], h[(i-1)/2]); i = (i - 1) / 2 {
@@ -266,7 +263,7 @@ func (r *Result) serialDictatorship() {
 	left := slices.Clone(p.seats)
 	for _, s := range r.order() {
 		for k := p.start[s]; k < p.start[s+1]; k++ {
-			if pl := p.prefs[k].place; p.prefs[k].excl == 0 && left[pl] > 0 {
+			if pl := p.prefs[k].place; !p.excluded(k) && left[pl] > 0 {
 				left[pl]--
 				r.choice[s] = k
 				break

@@ -176,8 +176,8 @@ func (r *Result) passed(s, k int32) Passed {
 	pl := p.prefs[k].place
 	out := Passed{Place: p.round.Places[pl].ID, Rank: int(k-p.start[s]) + 1}
 	switch last := r.lastServed[pl]; {
-	case p.prefs[k].excl != 0:
-		out.Reason, out.Constraint = Excluded, p.constraints[p.prefs[k].excl-1]
+	case p.excluded(k):
+		out.Reason, out.Constraint = Excluded, p.constraints[p.exclBy[k]-1]
 		return out
 	case p.round.Places[pl].Seats == 0:
 		out.Reason = NoSeats

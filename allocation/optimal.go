@@ -128,7 +128,7 @@ func (r *Result) solveStage(students []int32, left []int32, anchor map[string]in
 		listed := false
 		for k := p.start[s]; k < p.start[s+1]; k++ {
 			pl := p.prefs[k].place
-			if p.prefs[k].excl != 0 || left[pl] == 0 {
+			if p.excluded(k) || left[pl] == 0 {
 				continue
 			}
 			c := int32(o.RankWeight) * (k - p.start[s] + 1)
@@ -239,7 +239,7 @@ func (r *Result) favourPriority(students []int32, anchor map[string]int32) {
 			}
 		better:
 			for k := p.start[a]; k < end; k++ {
-				if p.prefs[k].excl != 0 {
+				if p.excluded(k) {
 					continue
 				}
 				pl := p.prefs[k].place
@@ -252,7 +252,7 @@ func (r *Result) favourPriority(students []int32, anchor map[string]int32) {
 					before, after := cost(b, kb), cost(a, k)
 					if ka >= 0 {
 						kq = r.prefIndex(b, p.prefs[ka].place)
-						if kq < 0 || p.prefs[kq].excl != 0 {
+						if kq < 0 || p.excluded(kq) {
 							continue
 						}
 						before += cost(a, ka)

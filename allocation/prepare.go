@@ -19,9 +19,10 @@ type Problem struct {
 	credit  []uint8 // per student
 
 	// Preferences, flattened: student s lists prefs[start[s]:start[s+1]].
-	start []int32
-	prefs []pref
-	cost  []int32 // Round.Cost, when given
+	start  []int32
+	prefs  []pref
+	exclBy []uint16 // 1 + index in constraints when excluded, else 0
+	cost   []int32  // Round.Cost, when given
 
 	constraints []string
 	seats       []int32 // per place: seats left after pins
@@ -32,12 +33,23 @@ type Problem struct {
 	studentIdx  map[practice.ID]int32
 }
 
-// pref is one place in a student's list: what a proposal reads, in one
-// cache line's quarter.
+// pref is one place in a student's list: all a proposal reads, in 8 bytes.
 type pref struct {
-	prefix uint64 // the priority key at the place, without the lottery
-	place  int32  // the place listed
-	excl   uint16 // 1 + index in constraints when excluded, else 0
+	place int32  // the place listed
+	pos   uint32 // the student's position in the place's own list (unlistedPos if none), | excludedBit
+}
+
+// excludedBit marks a pref a hard constraint forbids; Problem.exclBy names
+// the constraint.
+const excludedBit = 1 << 31
+
+// excluded reports whether a hard constraint forbids preference k.
+func (p *Problem) excluded(k int32) bool { return p.prefs[k].pos&excludedBit != 0 }
+
+// studentKey is the part of student s's priority key that is the same at
+// every place: class and credit.
+func (p *Problem) studentKey(s int32) uint64 {
+	return uint64(p.classOf[s])<<classShift | uint64(maxCredit-p.credit[s])<<creditShift
 }
 
 // The layout of a priority key: lower keys come first. The class takes the
@@ -145,6 +157,7 @@ func Prepare(r Round) (*Problem, error) {
 
 	// Preferences, with the hard constraints applied.
 	p.prefs = make([]pref, total)
+	p.exclBy = make([]uint16, total)
 	if r.Cost != nil {
 		p.cost = make([]int32, total)
 	}
@@ -170,7 +183,7 @@ func Prepare(r Round) (*Problem, error) {
 			}
 			seen[pi] = int32(i) + 1
 			p.prefs[k].place = pi
-			p.prefs[k].prefix = uint64(p.classOf[i])<<classShift | unlistedPos<<posShift | uint64(maxCredit-p.credit[i])<<creditShift
+			p.prefs[k].pos = unlistedPos
 			if r.Exclude != nil {
 				if name := r.Exclude(st, &r.Places[pi]); name != "" {
 					c, ok := constraint[name]
@@ -182,7 +195,8 @@ func Prepare(r Round) (*Problem, error) {
 						c = uint16(len(p.constraints))
 						constraint[name] = c
 					}
-					p.prefs[k].excl = c
+					p.exclBy[k] = c
+					p.prefs[k].pos |= excludedBit
 				}
 			}
 			if r.Cost != nil {
@@ -222,7 +236,7 @@ func Prepare(r Round) (*Problem, error) {
 			ranked[s] = int32(i) + 1
 			for k := p.start[s]; k < p.start[s+1]; k++ {
 				if p.prefs[k].place == int32(i) {
-					p.prefs[k].prefix = p.prefs[k].prefix&^(unlistedPos<<posShift) | uint64(pos)<<posShift
+					p.prefs[k].pos = p.prefs[k].pos&excludedBit | uint32(pos)
 					break
 				}
 			}

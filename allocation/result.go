@@ -196,7 +196,7 @@ func (r *Result) blocking(yield func(s, pl int32)) {
 			end = k
 		}
 		for k := p.start[s]; k < end; k++ {
-			if p.prefs[k].excl != 0 {
+			if p.excluded(k) {
 				continue
 			}
 			pl := p.prefs[k].place
