@@ -1,7 +1,6 @@
 package allocation_test
 
 import (
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -466,7 +465,7 @@ func TestNextRoundUsesTheSeatsLeft(t *testing.T) {
 	require.Empty(t, next.Places[0].Priorities, "priorities keep the new round's students only")
 	second := run(t, next, allocation.Options{Seed: 1})
 	got := outcome(t, next, second)
-	require.Equal(t, 1, got[10]+got[11]-2+1, "one of the late students gets the last seat at p2: %v", got)
+	require.ElementsMatch(t, []int{0, 2}, []int{got[10], got[11]}, "one of the late students gets the last seat, at p2")
 	e := second.Explain(0)
 	require.Equal(t, allocation.NoSeats, e.Passed[0].Reason)
 }
@@ -674,7 +673,7 @@ func TestExplanationText(t *testing.T) {
 	require.Equal(t, "unknown", allocation.Reason(0).String())
 }
 
-func TestErrorsNeverPanicOnEmptyRounds(t *testing.T) {
+func TestEmptyRounds(t *testing.T) {
 	t.Parallel()
 	for _, alg := range algorithms {
 		res, err := allocation.Allocate(allocation.Round{}, allocation.Options{Algorithm: alg, FillEmpty: true})
@@ -682,6 +681,6 @@ func TestErrorsNeverPanicOnEmptyRounds(t *testing.T) {
 		m := res.Metrics()
 		require.Zero(t, m.Students)
 		require.Empty(t, res.Explanations())
-		require.False(t, errors.Is(err, practice.ErrNotFound))
+		require.Empty(t, res.BlockingPairs())
 	}
 }

@@ -168,21 +168,31 @@ func reportRound(b *testing.B, students int, start time.Time) {
 	b.ReportMetric(float64(students)/per, "students/s")
 }
 
+// benchSize is the size of a benchmark market.
+type benchSize struct{ students, places, lists int }
+
+func (s benchSize) String() string {
+	return fmt.Sprintf("students=%d/places=%d/list=%d", s.students, s.places, s.lists)
+}
+
+// benchSizes are the sizes the issue names, then the scaling series:
+// students double, then lists double.
+var benchSizes = []benchSize{
+	{10_000, 1_000, 10},
+	{100_000, 10_000, 10},
+	{25_000, 2_500, 10},
+	{50_000, 5_000, 10},
+	{100_000, 10_000, 5},
+	{100_000, 10_000, 20},
+}
+
 // BenchmarkDeferredAcceptance compares the engine with the bare algorithm
 // on the same market: 5–15 seats a place, Zipf-like popularity (exponent
 // 0.8), every place ranking its applicants. Prepare (indexing, the
 // filter) is measured apart from the run.
 func BenchmarkDeferredAcceptance(b *testing.B) {
-	for _, size := range []struct{ students, places, lists int }{
-		{10_000, 1_000, 10},
-		{100_000, 10_000, 10},
-		// Scaling: students double, then lists double.
-		{25_000, 2_500, 10},
-		{50_000, 5_000, 10},
-		{100_000, 10_000, 5},
-		{100_000, 10_000, 20},
-	} {
-		name := fmt.Sprintf("students=%d/places=%d/list=%d", size.students, size.places, size.lists)
+	for _, size := range benchSizes {
+		name := size.String()
 		b.Run(name+"/bare", func(b *testing.B) {
 			m := cachedMarket(b, size.students, size.places, size.lists)
 			b.ReportAllocs()
@@ -243,15 +253,8 @@ func BenchmarkPrepare(b *testing.B) {
 
 // BenchmarkOptimal measures the optimal mode.
 func BenchmarkOptimal(b *testing.B) {
-	for _, size := range []struct{ students, places, lists int }{
-		{10_000, 1_000, 10},
-		{100_000, 10_000, 10},
-		{25_000, 2_500, 10},
-		{50_000, 5_000, 10},
-		{100_000, 10_000, 5},
-		{100_000, 10_000, 20},
-	} {
-		b.Run(fmt.Sprintf("students=%d/places=%d/list=%d", size.students, size.places, size.lists), func(b *testing.B) {
+	for _, size := range benchSizes {
+		b.Run(size.String(), func(b *testing.B) {
 			m := cachedMarket(b, size.students, size.places, size.lists)
 			p, err := allocation.Prepare(m.round)
 			if err != nil {

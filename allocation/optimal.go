@@ -131,14 +131,7 @@ func (r *Result) solveStage(students []int32, left []int32, anchor map[string]in
 			if p.excluded(k) || left[pl] == 0 {
 				continue
 			}
-			c := int32(o.RankWeight) * (k - p.start[s] + 1)
-			if p.cost != nil {
-				c += p.cost[k]
-			}
-			if a, ok := anchor[g]; ok && a != pl {
-				c += int32(o.GroupWeight)
-			}
-			arcs = append(arcs, arc{2 + i, nodeOf(s, pl), c, k})
+			arcs = append(arcs, arc{2 + i, nodeOf(s, pl), r.arcCost(s, k, anchor), k})
 			listed = true
 		}
 		if listed && spread && g != "" {
@@ -207,20 +200,7 @@ func (r *Result) solveStage(students []int32, left []int32, anchor map[string]in
 // others at the place, so it is left out.)
 func (r *Result) favourPriority(students []int32, anchor map[string]int32) {
 	p := r.p
-	w := int32(r.opts.RankWeight)
-	cost := func(s, k int32) int32 {
-		c := w * (k - p.start[s] + 1)
-		if p.cost != nil {
-			c += p.cost[k]
-		}
-		if anchor == nil {
-			return c
-		}
-		if a, ok := anchor[p.round.Students[s].Group]; ok && a != p.prefs[k].place {
-			c += int32(r.opts.GroupWeight)
-		}
-		return c
-	}
+	cost := func(s, k int32) int32 { return r.arcCost(s, k, anchor) }
 	position := make([]int32, len(r.choice)) // 1 + place in students
 	holders := make([][]int32, len(p.seats)) // place → students of this stage there
 	for i, s := range students {
@@ -273,6 +253,25 @@ func (r *Result) favourPriority(students []int32, anchor map[string]int32) {
 			}
 		}
 	}
+}
+
+// arcCost is the cost of placing student s at their preference k in the
+// optimal mode: RankWeight per step down the list, the soft cost, and, when
+// anchors are set (GroupsTogether), GroupWeight away from the group's
+// anchor. GroupsSpread's cost depends on the others at the place, so the
+// flow adds it on its own arcs.
+func (r *Result) arcCost(s, k int32, anchor map[string]int32) int32 {
+	p := r.p
+	c := int32(r.opts.RankWeight) * (k - p.start[s] + 1)
+	if p.cost != nil {
+		c += p.cost[k]
+	}
+	if anchor != nil {
+		if a, ok := anchor[p.round.Students[s].Group]; ok && a != p.prefs[k].place {
+			c += int32(r.opts.GroupWeight)
+		}
+	}
+	return c
 }
 
 // prefIndex returns the index of place pl in student s's list, or -1.

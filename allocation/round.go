@@ -1,6 +1,10 @@
 package allocation
 
-import "github.com/praksis/praksis/practice"
+import (
+	"slices"
+
+	"github.com/praksis/praksis/practice"
+)
 
 // Round is the input of one allocation round: the students to place, the
 // places with their seats for the round, the hard constraints and the soft
@@ -113,12 +117,8 @@ func (a Algorithm) String() string { return enumName(algorithmNames[:], int(a)) 
 
 // ParseAlgorithm parses an algorithm's name as String returns it.
 func ParseAlgorithm(s string) (Algorithm, error) {
-	for i, name := range algorithmNames {
-		if s == name {
-			return Algorithm(i), nil
-		}
-	}
-	return 0, practice.Invalid("algorithm", "oneof", "the algorithm must be deferred-acceptance, serial-dictatorship or optimal")
+	i, err := parseName(algorithmNames[:], s, "algorithm", "the algorithm must be deferred-acceptance, serial-dictatorship or optimal")
+	return Algorithm(i), err
 }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -155,12 +155,17 @@ func (g GroupPolicy) String() string { return enumName(groupPolicyNames[:], int(
 
 // ParseGroupPolicy parses a policy's name as String returns it.
 func ParseGroupPolicy(s string) (GroupPolicy, error) {
-	for i, name := range groupPolicyNames {
-		if s == name {
-			return GroupPolicy(i), nil
-		}
+	i, err := parseName(groupPolicyNames[:], s, "groups", "the group policy must be ignored, spread or together")
+	return GroupPolicy(i), err
+}
+
+// parseName returns the index of s in names, or a validation error on
+// field.
+func parseName(names []string, s, field, message string) (int, error) {
+	if i := slices.Index(names, s); i >= 0 {
+		return i, nil
 	}
-	return 0, practice.Invalid("groups", "oneof", "the group policy must be ignored, spread or together")
+	return 0, practice.Invalid(field, "oneof", message)
 }
 
 // MarshalText implements encoding.TextMarshaler.

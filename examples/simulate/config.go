@@ -109,8 +109,8 @@ func newFlagSet(c *Config) *flag.FlagSet {
 		})
 	fs.Func("groups-policy", "`policy`: soft constraint on groups in the optimal mode: ignored, spread or together (default ignored)",
 		func(s string) error {
-			p, ok := groupPolicies[s]
-			if !ok {
+			p, err := allocation.ParseGroupPolicy(s)
+			if err != nil {
 				return errors.New("use ignored, spread or together")
 			}
 			c.Options.Groups = p
@@ -136,12 +136,6 @@ func newFlagSet(c *Config) *flag.FlagSet {
 	})
 	fs.BoolVar(&c.Quiet, "quiet", false, "print no progress on stderr")
 	return fs
-}
-
-var groupPolicies = map[string]allocation.GroupPolicy{
-	"ignored":  allocation.GroupsIgnored,
-	"spread":   allocation.GroupsSpread,
-	"together": allocation.GroupsTogether,
 }
 
 // ParseConfig reads the configuration from command-line arguments. It

@@ -253,11 +253,7 @@ func settings(c Config, g simulation.Config, seats int) []setting {
 	}
 	add("Algorithm", "%s", c.Options.Algorithm)
 	if c.Options.Groups != allocation.GroupsIgnored {
-		for name, gp := range groupPolicies {
-			if gp == c.Options.Groups {
-				add("Group policy", "%s", name)
-			}
-		}
+		add("Group policy", "%s", c.Options.Groups)
 	}
 	if c.Options.FillEmpty {
 		add("Fill students without a list", "yes")
