@@ -2,7 +2,6 @@ package practice
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 )
 
@@ -128,12 +127,8 @@ func (a Actor) adminOfAll(ms []Membership) bool {
 	return true
 }
 
-func forbidden(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrForbidden, fmt.Sprintf(format, args...))
-}
-
-// The permission checks. Each returns nil or an error wrapping ErrForbidden
-// that says what was refused.
+// The permission checks. Each returns nil or an *Error with code
+// ErrForbidden that says what was refused.
 
 // CanCreateInstitution allows only the system to create study sites.
 func (a Actor) CanCreateInstitution() error {
@@ -253,6 +248,38 @@ func (a Actor) CanGrant(organisationID ID, current Right) error {
 		return forbidden("a site administrator changes the rights of the site's own people; add new people as members")
 	}
 	return nil
+}
+
+// CanSearchPeople allows study site staff to search everybody: they
+// appoint site administrators and put their teachers on activities.
+func (a Actor) CanSearchPeople() error {
+	if a.studySiteStaff() {
+		return nil
+	}
+	return forbidden("only study site staff may search people")
+}
+
+// CanSeeNationalID reports whether a may see the national identity number
+// of a person (masked as always, to the birth date): the person themselves,
+// the system, an administrator of an organisation the person has a right
+// at, and a practice administrator of a study site the person is staff at.
+// Everyone else learns only whether one is registered. ms and staff are the
+// person's memberships and staff roles.
+func (a Actor) CanSeeNationalID(personID ID, ms []Membership, staff []StaffMembership) bool {
+	if a.system || a.PersonID == personID && personID != NilID {
+		return true
+	}
+	for _, m := range ms {
+		if a.rights[m.OrganisationID] == Admin {
+			return true
+		}
+	}
+	for _, s := range staff {
+		if slices.Contains(a.staff[s.InstitutionID], Administrator) {
+			return true
+		}
+	}
+	return false
 }
 
 // CanSeeStaff allows a study site's own staff to see its staff roles.

@@ -33,8 +33,33 @@ func DateOf(t time.Time) Date {
 // which could be anything, even a national identity number.
 var errDateSyntax = errors.New("a date must be a calendar date in the form YYYY-MM-DD")
 
+// The range of dates praksis takes as input: a practice calendar (place
+// structures, agreements, practice periods) lies well inside it, and a date
+// outside it (0000-01-01, 9999-12-31) is a mistake. [Validate] refuses a
+// date field outside the range with the rule "range"; dates read back from
+// storage are not checked.
+var (
+	// FirstDate is the earliest date accepted as input: 1 January 1970.
+	FirstDate = NewDate(1970, time.January, 1)
+	// LastDate is the latest date accepted as input: 31 December 2199.
+	LastDate = NewDate(2199, time.December, 31)
+)
+
+// InRange reports whether d lies from FirstDate to LastDate; the zero Date
+// does not.
+func (d Date) InRange() bool { return !d.Before(FirstDate) && !d.After(LastDate) }
+
+// checkDateRange returns the field error of a date outside the range.
+func checkDateRange(field string, d Date) error {
+	if d.IsZero() || d.InRange() {
+		return nil
+	}
+	return Invalid(field, "range", "must be a date from "+FirstDate.String()+" to "+LastDate.String())
+}
+
 // ParseDate parses a date in [DateLayout]. It rejects dates that do not
-// exist, such as 2027-02-29.
+// exist, such as 2027-02-29, but not dates outside the range of FirstDate
+// and LastDate: [Validate] checks that.
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(DateLayout, s)
 	if err != nil {
@@ -133,11 +158,20 @@ type Period struct {
 // Open reports whether p has no end.
 func (p Period) Open() bool { return p.End.IsZero() }
 
-// Validate returns a *ValidationError if Start is missing or End is before Start.
+// Validate returns a *ValidationError if Start is missing, a date is
+// outside the range of FirstDate and LastDate, or End is before Start.
 func (p Period) Validate() error {
 	var v ValidationError
 	if p.Start.IsZero() {
 		v.Add("start", "required", "a period needs a start date")
+	}
+	for _, f := range []struct {
+		name string
+		d    Date
+	}{{"start", p.Start}, {"end", p.End}} {
+		if !f.d.IsZero() && !f.d.InRange() {
+			v.Add(f.name, "range", "must be a date from "+FirstDate.String()+" to "+LastDate.String())
+		}
 	}
 	if !p.Open() && p.End.Before(p.Start) {
 		v.Add("end", "gtefield", "the end date must not be before the start date")

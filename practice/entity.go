@@ -15,7 +15,7 @@ type Institution struct {
 
 // InstitutionInput is what a caller gives to create or edit an [Institution].
 type InstitutionInput struct {
-	Name string `json:"name" validate:"required,max=200"`
+	Name string `json:"name" validate:"required,max=200,visible"`
 	Code string `json:"code" validate:"required,max=20,printascii"`
 }
 
@@ -32,24 +32,21 @@ type Organisation struct {
 
 // OrganisationInput is what a caller gives to create or edit an [Organisation].
 type OrganisationInput struct {
-	Name      string `json:"name" validate:"required,max=200"`
+	Name      string `json:"name" validate:"required,max=200,visible"`
 	OrgNumber string `json:"orgNumber" validate:"required,orgnr"`
 }
 
-// OrganisationFilter selects organisations; its zero value selects all.
-type OrganisationFilter struct {
-	// OrgNumber, if set, selects the organisation with that number.
-	OrgNumber string
-}
-
 // Presentation is what a place shows of itself to the study site's staff and
-// students. A site administrator may edit it.
+// students. A site administrator may edit it. Description and Address may
+// span lines; the other fields are single lines.
 type Presentation struct {
-	Description string `json:"description,omitempty" validate:"max=4000"`
-	Address     string `json:"address,omitempty" validate:"max=500"`
+	Description string `json:"description,omitempty" validate:"max=4000,multiline"`
+	Address     string `json:"address,omitempty" validate:"max=500,multiline"`
 	Email       string `json:"email,omitempty" validate:"omitempty,email,max=254"`
 	Phone       string `json:"phone,omitempty" validate:"max=30"`
-	PictureRef  string `json:"pictureRef,omitempty" validate:"omitempty,max=500,uri"`
+	// PictureRef is an https URL of a picture, or a file under /media/ on
+	// the server, such as /media/akutt.jpg (see [ValidPictureRef]).
+	PictureRef string `json:"pictureRef,omitempty" validate:"omitempty,max=500,pictureref"`
 }
 
 // Place is a node of an organisation's place tree: a department, a ward, a
@@ -64,11 +61,11 @@ type Place struct {
 	UpdatedAt      time.Time    `json:"updatedAt"`
 }
 
-// PlaceVersion is the structure of a place from ValidFrom until the place's
-// next version. Versions are only ever added.
+// PlaceVersion is the structure of a place from the date From until the
+// place's next version. Versions are only ever added.
 type PlaceVersion struct {
 	PlaceID   ID        `json:"placeId"`
-	ValidFrom Date      `json:"validFrom"`
+	From      Date      `json:"from"` // the date this version takes effect
 	Name      string    `json:"name"`
 	ParentID  ID        `json:"parentId,omitzero"` // NilID: at the top of the organisation
 	Closed    bool      `json:"closed,omitempty"`
@@ -79,7 +76,7 @@ type PlaceVersion struct {
 type NewPlace struct {
 	OrganisationID ID           `json:"organisationId" validate:"required"`
 	ParentID       ID           `json:"parentId,omitzero"` // NilID: at the top of the organisation
-	Name           string       `json:"name" validate:"required,max=200"`
+	Name           string       `json:"name" validate:"required,max=200,visible"`
 	From           Date         `json:"from" validate:"required"` // the place exists from this date
 	Presentation   Presentation `json:"presentation"`
 }
@@ -91,7 +88,7 @@ type StructureChange struct {
 	PlaceID ID   `json:"placeId" validate:"required"`
 	From    Date `json:"from" validate:"required"`
 	// Name, if not empty, is the place's new name.
-	Name string `json:"name,omitempty" validate:"max=200"`
+	Name string `json:"name,omitempty" validate:"omitempty,max=200,visible"`
 	// ParentID, if not nil, is the place's new parent; a pointer to NilID
 	// moves the place to the top of its organisation.
 	ParentID *ID `json:"parentId,omitempty"`
@@ -101,28 +98,35 @@ type StructureChange struct {
 
 // Profile is what a person teaches and supervises.
 type Profile struct {
-	Teaches    []string `json:"teaches,omitempty" validate:"max=50,dive,required,max=100"`
-	Supervises []string `json:"supervises,omitempty" validate:"max=50,dive,required,max=100"`
+	Teaches    []string `json:"teaches,omitempty" validate:"max=50,dive,required,max=100,visible"`
+	Supervises []string `json:"supervises,omitempty" validate:"max=50,dive,required,max=100,visible"`
 }
 
 // Person is a user: a site's coordinator or supervisor, a study site's staff
 // member. The national identity number is optional and always masked when
 // printed.
 type Person struct {
-	ID         ID         `json:"id"`
-	Name       string     `json:"name"`
-	Email      string     `json:"email"` // unique, stored in lower case
-	Phone      string     `json:"phone,omitempty"`
+	ID    ID     `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email"` // unique by EmailKey; the service stores it in lower case
+	Phone string `json:"phone,omitempty"`
+	// NationalID is the national identity number, or the zero value when
+	// the person has none or the reader may not see it (see
+	// [Actor.CanSeeNationalID]).
 	NationalID NationalID `json:"nationalId,omitzero"`
-	Profile    Profile    `json:"profile"`
-	Version    int        `json:"version"`
-	CreatedAt  time.Time  `json:"createdAt"`
-	UpdatedAt  time.Time  `json:"updatedAt"`
+	// HasNationalID tells whether a national identity number is registered
+	// for the person, also to a reader who may not see it. The [Service]
+	// sets it; stores neither keep nor fill it.
+	HasNationalID bool      `json:"hasNationalId"`
+	Profile       Profile   `json:"profile"`
+	Version       int       `json:"version"`
+	CreatedAt     time.Time `json:"createdAt"`
+	UpdatedAt     time.Time `json:"updatedAt"`
 }
 
 // PersonInput is what a caller gives to add a person.
 type PersonInput struct {
-	Name       string     `json:"name" validate:"required,max=200"`
+	Name       string     `json:"name" validate:"required,max=200,visible"`
 	Email      string     `json:"email" validate:"required,email,max=254"`
 	Phone      string     `json:"phone,omitempty" validate:"max=30"`
 	NationalID NationalID `json:"nationalId,omitzero" validate:"omitempty,natid"`
@@ -132,18 +136,10 @@ type PersonInput struct {
 // PersonUpdate is what a caller gives to edit a person's contact details and
 // profile. The national identity number is not edited here.
 type PersonUpdate struct {
-	Name    string  `json:"name" validate:"required,max=200"`
+	Name    string  `json:"name" validate:"required,max=200,visible"`
 	Email   string  `json:"email" validate:"required,email,max=254"`
 	Phone   string  `json:"phone,omitempty" validate:"max=30"`
 	Profile Profile `json:"profile"`
-}
-
-// PeopleFilter selects people; its zero value selects all.
-type PeopleFilter struct {
-	// OrganisationID, if set, selects the people with a right there.
-	OrganisationID ID
-	// Email, if set, selects the person with that (lower-case) e-mail.
-	Email string
 }
 
 // Right is what a person may do at a practice organisation. Each right
@@ -177,6 +173,15 @@ func (r Right) rank() int {
 // Valid reports whether r is one of Read, Write and Admin.
 func (r Right) Valid() bool { return r.rank() > 0 }
 
+// Check returns nil if r is valid, and else a *ValidationError on the field
+// "right".
+func (r Right) Check() error {
+	if !r.Valid() {
+		return Invalid("right", "oneof", "must be one of: admin, write, read")
+	}
+	return nil
+}
+
 // Includes reports whether r grants at least s.
 func (r Right) Includes(s Right) bool { return r.Valid() && r.rank() >= s.rank() }
 
@@ -187,43 +192,40 @@ type Membership struct {
 	Right          Right `json:"right"`
 }
 
-// MembershipFilter selects memberships; its zero value selects all.
-type MembershipFilter struct {
-	// OrganisationID, if set, selects the memberships at that organisation.
-	OrganisationID ID
-	// PersonID, if set, selects the memberships of that person.
-	PersonID ID
-}
-
 // StaffRole is a person's role at a study site.
 type StaffRole string
 
 // The staff roles.
 const (
 	// Administrator is the study site's practice administrator: maintains
-	// organisations, place structures and agreements, and invites the first
-	// site administrator.
+	// organisations, place structures and agreements, manages the study
+	// site's staff, and appoints the first site administrator.
 	Administrator StaffRole = "administrator"
+	// Planner plans the study site's practice: its activities, orders and
+	// allocation rounds. In the kernel a planner sees what study site staff
+	// see (the sites' people, the study site's staff) and changes nothing.
+	Planner StaffRole = "planner"
 	// Teacher is the students' academic contact at the study site.
 	Teacher StaffRole = "teacher"
 )
 
 // Valid reports whether r is a known staff role.
-func (r StaffRole) Valid() bool { return r == Administrator || r == Teacher }
+func (r StaffRole) Valid() bool { return r == Administrator || r == Planner || r == Teacher }
+
+// Check returns nil if r is valid, and else a *ValidationError on the field
+// "role".
+func (r StaffRole) Check() error {
+	if !r.Valid() {
+		return Invalid("role", "oneof", "must be one of: administrator, planner, teacher")
+	}
+	return nil
+}
 
 // StaffMembership is a person's staff role at an institution.
 type StaffMembership struct {
 	InstitutionID ID        `json:"institutionId"`
 	PersonID      ID        `json:"personId"`
 	Role          StaffRole `json:"role"`
-}
-
-// StaffFilter selects staff memberships; its zero value selects all.
-type StaffFilter struct {
-	// InstitutionID, if set, selects the roles at that institution.
-	InstitutionID ID
-	// PersonID, if set, selects the roles of that person.
-	PersonID ID
 }
 
 // Member is a person with their right at one organisation.

@@ -30,8 +30,15 @@ func TestValidOrgNumber(t *testing.T) {
 		{"two digits swapped", "947760673", false},
 		// 4*3 = 12 = 1 mod 11, so the check digit would be 10: no valid number
 		// starts with these eight digits.
-		{"check digit would be 10", "400000000", false},
-		{"check digit would be 10, last digit 1", "400000001", false},
+		// 9*3 + 9*2 = 45 = 1 mod 11, so the check digit would be 10: no
+		// valid number starts with these eight digits.
+		{"check digit would be 10", "900000090", false},
+		{"check digit would be 10, last digit 1", "900000091", false},
+		// The check digit of eight zeros is 0, but no organisation number
+		// starts with anything but 8 or 9.
+		{"all zeros", "000000000", false},
+		{"first digit 1, check digit right", "123456785", false},
+		{"first digit 8", "811111112", true},
 		{"empty", "", false},
 		{"eight digits", "97476067", false},
 		{"ten digits", "9747606730", false},
@@ -57,7 +64,7 @@ func TestValidOrgNumber(t *testing.T) {
 // check digit is not 10, exactly one ninth digit is accepted.
 func TestValidOrgNumberOneCheckDigit(t *testing.T) {
 	t.Parallel()
-	for _, first8 := range []string{"97476067", "97103585", "97476788", "92461673", "12345678", "00000000"} {
+	for _, first8 := range []string{"97476067", "97103585", "97476788", "92461673", "81234567", "80000000"} {
 		t.Run(first8, func(t *testing.T) {
 			t.Parallel()
 			valid := 0

@@ -3,7 +3,6 @@ package practice
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 )
 
@@ -15,7 +14,16 @@ func normalisePerson(name, email, phone string, pr Profile) (string, string, str
 		return xs
 	}
 	pr.Teaches, pr.Supervises = trim(pr.Teaches), trim(pr.Supervises)
-	return strings.TrimSpace(name), strings.ToLower(strings.TrimSpace(email)), strings.TrimSpace(phone), pr
+	return strings.TrimSpace(name), EmailKey(email), strings.TrimSpace(phone), pr
+}
+
+// personTaken says whose a person's taken unique values are, without
+// quoting them.
+func personTaken(Person) map[string]string {
+	return map[string]string{
+		"email":      "the e-mail belongs to another person",
+		"nationalId": "the national identity number belongs to another person",
+	}
 }
 
 // CreatePerson adds a person. Study site practice administrators and site
@@ -30,32 +38,9 @@ func (s *Service) CreatePerson(ctx context.Context, a Actor, in PersonInput) (Pe
 		return Person{}, err
 	}
 	if err := s.store.CreatePerson(ctx, p); err != nil {
-		return Person{}, s.personConflict(ctx, fmt.Errorf("create person: %w", err), p)
+		return Person{}, saveError(err, "person", p.ID, 0, personTaken(p))
 	}
-	return p, nil
-}
-
-// personConflict explains a store's ErrConflict on saving p by the domain's
-// own words (a store's message may name tables and constraints): a stale
-// version, a taken e-mail or a taken national identity number. The number
-// itself is never named. Other errors are returned as they are.
-func (s *Service) personConflict(ctx context.Context, err error, p Person) error {
-	if !errors.Is(err, ErrConflict) {
-		return err
-	}
-	if p.Version > 1 {
-		if cur, gerr := s.store.Person(ctx, p.ID); gerr == nil && cur.Version != p.Version-1 {
-			return explainConflict(err, true, p.Version-1, "")
-		}
-	}
-	if others, lerr := s.store.People(ctx, PeopleFilter{Email: p.Email}); lerr == nil {
-		for _, o := range others {
-			if o.ID != p.ID {
-				return explainConflict(err, false, 0, "the e-mail "+p.Email+" belongs to another person")
-			}
-		}
-	}
-	return explainConflict(err, false, 0, "the national identity number belongs to another person")
+	return shown(p, true), nil
 }
 
 func (s *Service) newPerson(in PersonInput) (Person, error) {
@@ -68,6 +53,16 @@ func (s *Service) newPerson(in PersonInput) (Person, error) {
 		Profile: in.Profile, Version: 1, CreatedAt: now, UpdatedAt: now}, nil
 }
 
+// shown returns p as a reader sees it: with HasNationalID set, and the
+// national identity number itself only if visible.
+func shown(p Person, visible bool) Person {
+	p.HasNationalID = !p.NationalID.IsZero()
+	if !visible {
+		p.NationalID = NationalID{}
+	}
+	return p
+}
+
 // AddMember adds a new person with a right at an organisation, in one
 // transaction. The organisation's site administrators and study site
 // practice administrators may.
@@ -76,36 +71,22 @@ func (s *Service) AddMember(ctx context.Context, a Actor, organisationID ID, in 
 		return Member{}, err
 	}
 	p, err := s.newPerson(in)
-	if err := validateAll(err, checkRight(r)); err != nil {
+	if err := validateAll(err, r.Check()); err != nil {
 		return Member{}, err
 	}
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
 		if _, err := s.store.Organisation(ctx, organisationID); err != nil {
-			return fmt.Errorf("organisation %s: %w", organisationID, err)
+			return notFound(err, "organisation", organisationID)
 		}
 		if err := s.store.CreatePerson(ctx, p); err != nil {
-			return fmt.Errorf("create person: %w", err)
+			return saveError(err, "person", p.ID, 0, personTaken(p))
 		}
 		return s.store.PutMembership(ctx, Membership{OrganisationID: organisationID, PersonID: p.ID, Right: r})
 	})
 	if err != nil {
-		return Member{}, s.personConflict(ctx, err, p)
+		return Member{}, err
 	}
-	return Member{Person: p, Right: r}, nil
-}
-
-func checkRole(role StaffRole) error {
-	if !role.Valid() {
-		return Invalid("role", "oneof", "must be one of: administrator, teacher")
-	}
-	return nil
-}
-
-func checkRight(r Right) error {
-	if !r.Valid() {
-		return Invalid("right", "oneof", "must be one of: admin, write, read")
-	}
-	return nil
+	return Member{Person: shown(p, true), Right: r}, nil
 }
 
 // UpdatePerson edits a person's contact details and profile; version is the
@@ -113,93 +94,153 @@ func checkRight(r Right) error {
 // profile; an administrator of one of their organisations, or a study site
 // practice administrator, may edit it too.
 func (s *Service) UpdatePerson(ctx context.Context, a Actor, id ID, version int, in PersonUpdate) (Person, error) {
-	ms, err := s.store.Memberships(ctx, MembershipFilter{PersonID: id})
-	if err != nil {
-		return Person{}, fmt.Errorf("memberships: %w", err)
-	}
-	staff, err := s.store.StaffRoles(ctx, StaffFilter{PersonID: id})
-	if err != nil {
-		return Person{}, fmt.Errorf("staff roles: %w", err)
-	}
-	if err := a.CanEditPerson(id, ms, staff); err != nil {
-		return Person{}, err
-	}
-	in.Name, in.Email, in.Phone, in.Profile = normalisePerson(in.Name, in.Email, in.Phone, in.Profile)
-	if err := validateAll(Validate(in), checkVersion(version)); err != nil {
-		return Person{}, err
-	}
-	p, err := s.store.Person(ctx, id)
-	if err != nil {
-		return Person{}, fmt.Errorf("person %s: %w", id, err)
-	}
-	p.Name, p.Email, p.Phone, p.Profile = in.Name, in.Email, in.Phone, in.Profile
-	p.Version, p.UpdatedAt = version, s.now()
-	if err := s.store.UpdatePerson(ctx, p); err != nil {
+	var p Person
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		ms, staff, err := s.rightsOf(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := a.CanEditPerson(id, ms, staff); err != nil {
+			return err
+		}
+		in.Name, in.Email, in.Phone, in.Profile = normalisePerson(in.Name, in.Email, in.Phone, in.Profile)
+		if err := validateAll(Validate(in), checkVersion(version)); err != nil {
+			return err
+		}
+		if p, err = s.store.Person(ctx, id); err != nil {
+			return notFound(err, "person", id)
+		}
+		p.Name, p.Email, p.Phone, p.Profile = in.Name, in.Email, in.Phone, in.Profile
+		p.Version, p.UpdatedAt = version, s.now()
+		if err := s.store.UpdatePerson(ctx, p); err != nil {
+			return saveError(err, "person", id, version, personTaken(p))
+		}
 		p.Version++
-		return Person{}, s.personConflict(ctx, fmt.Errorf("update person %s: %w", id, err), p)
+		p = shown(p, a.CanSeeNationalID(id, ms, staff))
+		return nil
+	})
+	if err != nil {
+		return Person{}, err
 	}
-	p.Version++
 	return p, nil
 }
 
 // Person returns a person to themselves, to the people of their
-// organisations and to study site staff.
+// organisations and to study site staff. The national identity number is
+// shown only to those [Actor.CanSeeNationalID] allows; the others learn
+// only whether one is registered.
 func (s *Service) Person(ctx context.Context, a Actor, id ID) (Person, error) {
-	ms, err := s.store.Memberships(ctx, MembershipFilter{PersonID: id})
-	if err != nil {
-		return Person{}, fmt.Errorf("memberships: %w", err)
-	}
-	if err := a.CanSeePerson(id, ms); err != nil {
-		return Person{}, err
-	}
-	p, err := s.store.Person(ctx, id)
-	if err != nil {
-		return Person{}, fmt.Errorf("person %s: %w", id, err)
-	}
-	return p, nil
+	var p Person
+	err := s.store.InSnapshot(ctx, func(ctx context.Context) error {
+		ms, staff, err := s.rightsOf(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := a.CanSeePerson(id, ms); err != nil {
+			return err
+		}
+		if p, err = s.store.Person(ctx, id); err != nil {
+			return notFound(err, "person", id)
+		}
+		p = shown(p, a.CanSeeNationalID(id, ms, staff))
+		return nil
+	})
+	return p, err
 }
 
-// PersonMemberships returns a person's rights, to those who may see the
-// person.
+// PersonMemberships returns a person's rights, ordered by organisation ID,
+// to those who may see the person: only the rights at organisations whose
+// people the reader may see (see [Actor.CanSeeMembers]).
 func (s *Service) PersonMemberships(ctx context.Context, a Actor, id ID) ([]Membership, error) {
-	ms, err := s.store.Memberships(ctx, MembershipFilter{PersonID: id})
+	ms, err := All(func(p PageRequest) (Page[Membership], error) {
+		return s.store.Memberships(ctx, MembershipFilter{PersonID: id, Page: p})
+	})
 	if err != nil {
-		return nil, fmt.Errorf("memberships: %w", err)
+		return nil, err
 	}
 	if err := a.CanSeePerson(id, ms); err != nil {
 		return nil, err
 	}
-	return ms, nil
-}
-
-// Members returns the people with a right at an organisation, ordered by
-// name, to the organisation's own users and to study site staff.
-func (s *Service) Members(ctx context.Context, a Actor, organisationID ID) ([]Member, error) {
-	if err := a.CanSeeMembers(organisationID); err != nil {
-		return nil, err
-	}
-	if _, err := s.store.Organisation(ctx, organisationID); err != nil {
-		return nil, fmt.Errorf("organisation %s: %w", organisationID, err)
-	}
-	people, err := s.store.People(ctx, PeopleFilter{OrganisationID: organisationID})
-	if err != nil {
-		return nil, fmt.Errorf("people: %w", err)
-	}
-	ms, err := s.store.Memberships(ctx, MembershipFilter{OrganisationID: organisationID})
-	if err != nil {
-		return nil, fmt.Errorf("memberships: %w", err)
-	}
-	rights := make(map[ID]Right, len(ms))
+	out := []Membership{}
 	for _, m := range ms {
-		rights[m.PersonID] = m.Right
-	}
-	out := make([]Member, 0, len(people))
-	for _, p := range people {
-		if r, ok := rights[p.ID]; ok { // not revoked between the two reads
-			out = append(out, Member{Person: p, Right: r})
+		if a.PersonID == id && id != NilID || a.CanSeeMembers(m.OrganisationID) == nil {
+			out = append(out, m)
 		}
 	}
 	return out, nil
+}
+
+// SearchPeople lists the people f selects (by organisation, e-mail or a
+// query matched against name and e-mail, see [SearchKey]), ordered by name,
+// to study site staff. A search never shows national identity numbers, only
+// whether one is registered; read the person for more.
+func (s *Service) SearchPeople(ctx context.Context, a Actor, f PeopleFilter) (Page[Person], error) {
+	if err := a.CanSearchPeople(); err != nil {
+		return Page[Person]{}, err
+	}
+	f.Email = strings.TrimSpace(f.Email)
+	var v ValidationError
+	if rule, msg := textRule(f.Query, false); rule != "" {
+		v.Add("q", rule, msg)
+	} else if len(f.Query) > 200 {
+		v.Add("q", "max", "must be at most 200 characters")
+	}
+	if rule, msg := textRule(f.Email, false); rule != "" {
+		v.Add("email", rule, msg)
+	} else if len(f.Email) > 254 {
+		v.Add("email", "max", "must be at most 254 characters")
+	}
+	if err := validateAll(v.Err(), f.Page.Check()); err != nil {
+		return Page[Person]{}, err
+	}
+	page, err := s.store.People(ctx, f)
+	if err != nil {
+		return Page[Person]{}, err
+	}
+	for i, p := range page.Items {
+		page.Items[i] = shown(p, a.IsSystem() || a.PersonID == p.ID)
+	}
+	return page, nil
+}
+
+// Members returns one page of the people with a right at an organisation,
+// ordered by name, to the organisation's own users and to study site staff.
+// The organisation's administrators see members' national identity
+// numbers; others see only whether one is registered.
+func (s *Service) Members(ctx context.Context, a Actor, organisationID ID, page PageRequest) (Page[Member], error) {
+	if err := a.CanSeeMembers(organisationID); err != nil {
+		return Page[Member]{}, err
+	}
+	if err := page.Check(); err != nil {
+		return Page[Member]{}, err
+	}
+	var out Page[Member]
+	err := s.store.InSnapshot(ctx, func(ctx context.Context) error {
+		if _, err := s.store.Organisation(ctx, organisationID); err != nil {
+			return notFound(err, "organisation", organisationID)
+		}
+		people, err := s.store.People(ctx, PeopleFilter{OrganisationID: organisationID, Page: page})
+		if err != nil {
+			return err
+		}
+		ms, err := All(func(p PageRequest) (Page[Membership], error) {
+			return s.store.Memberships(ctx, MembershipFilter{OrganisationID: organisationID, Page: p})
+		})
+		if err != nil {
+			return err
+		}
+		rights := make(map[ID]Right, len(ms))
+		for _, m := range ms {
+			rights[m.PersonID] = m.Right
+		}
+		here := []Membership{{OrganisationID: organisationID}}
+		out = Page[Member]{Items: make([]Member, 0, len(people.Items)), Next: people.Next}
+		for _, p := range people.Items {
+			out.Items = append(out.Items, Member{Person: shown(p, a.CanSeeNationalID(p.ID, here, nil)), Right: rights[p.ID]})
+		}
+		return nil
+	})
+	return out, err
 }
 
 // Grant gives an existing person a right at an organisation, replacing the
@@ -211,21 +252,29 @@ func (s *Service) Grant(ctx context.Context, a Actor, organisationID, personID I
 	if err := a.CanManageMembers(organisationID); err != nil {
 		return Membership{}, err
 	}
-	if err := checkRight(r); err != nil {
+	if err := r.Check(); err != nil {
 		return Membership{}, err
 	}
 	m := Membership{OrganisationID: organisationID, PersonID: personID, Right: r}
 	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.lockRights(ctx, organisationID); err != nil {
+			return err
+		}
 		cur, err := s.store.Memberships(ctx, MembershipFilter{OrganisationID: organisationID, PersonID: personID})
 		if err != nil {
-			return fmt.Errorf("memberships: %w", err)
+			return err
 		}
 		var current Right
-		if len(cur) > 0 {
-			current = cur[0].Right
+		if len(cur.Items) > 0 {
+			current = cur.Items[0].Right
 		}
 		if err := a.CanGrant(organisationID, current); err != nil {
 			return err
+		}
+		if current == "" {
+			if _, err := s.store.Person(ctx, personID); err != nil {
+				return notFound(err, "person", personID)
+			}
 		}
 		if r != Admin {
 			if err := s.keepAnAdmin(ctx, organisationID, personID, "right"); err != nil {
@@ -235,7 +284,7 @@ func (s *Service) Grant(ctx context.Context, a Actor, organisationID, personID I
 		return s.store.PutMembership(ctx, m)
 	})
 	if err != nil {
-		return Membership{}, fmt.Errorf("grant %s at organisation %s to person %s: %w", r, organisationID, personID, err)
+		return Membership{}, err
 	}
 	return m, nil
 }
@@ -247,39 +296,42 @@ func (s *Service) Revoke(ctx context.Context, a Actor, organisationID, personID 
 	if err := a.CanManageMembers(organisationID); err != nil {
 		return err
 	}
-	err := s.store.InTx(ctx, func(ctx context.Context) error {
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.lockRights(ctx, organisationID); err != nil {
+			return err
+		}
 		if err := s.keepAnAdmin(ctx, organisationID, personID, "personId"); err != nil {
 			return err
 		}
-		return s.store.DeleteMembership(ctx, organisationID, personID)
+		err := s.store.DeleteMembership(ctx, organisationID, personID)
+		if errors.Is(err, ErrNotFound) {
+			return &Error{Code: ErrNotFound, Message: "the person " + personID.String() + " has no right at the organisation", Err: err}
+		}
+		return err
 	})
-	if err != nil {
-		return fmt.Errorf("revoke right at organisation %s from person %s: %w", organisationID, personID, err)
+}
+
+// lockRights locks the rights at an organisation for the transaction of
+// ctx, so that two administrators cannot demote each other at once, and
+// checks that the organisation exists.
+func (s *Service) lockRights(ctx context.Context, organisationID ID) error {
+	if err := s.store.Lock(ctx, LockRights, organisationID); err != nil {
+		return err
+	}
+	if _, err := s.store.Organisation(ctx, organisationID); err != nil {
+		return notFound(err, "organisation", organisationID)
 	}
 	return nil
 }
 
 // keepAnAdmin refuses, as an error on field, to take Admin from the
-// organisation's last site administrator. It locks the organisation so that
-// two administrators cannot demote each other at once.
+// organisation's last site administrator. Call it under lockRights.
 func (s *Service) keepAnAdmin(ctx context.Context, organisationID, personID ID, field string) error {
-	if err := s.store.LockOrganisation(ctx, organisationID); err != nil {
-		return fmt.Errorf("organisation %s: %w", organisationID, err)
-	}
-	ms, err := s.store.Memberships(ctx, MembershipFilter{OrganisationID: organisationID})
+	admins, err := s.store.Memberships(ctx, MembershipFilter{OrganisationID: organisationID, Right: Admin, Page: PageRequest{Limit: 2}})
 	if err != nil {
-		return fmt.Errorf("memberships: %w", err)
+		return err
 	}
-	lastAdmin := false
-	for _, m := range ms {
-		if m.Right == Admin {
-			if m.PersonID != personID {
-				return nil
-			}
-			lastAdmin = true
-		}
-	}
-	if lastAdmin {
+	if len(admins.Items) == 1 && admins.Items[0].PersonID == personID {
 		return Invalid(field, "last-admin", "the organisation must keep a site administrator: make someone else admin first")
 	}
 	return nil
@@ -291,36 +343,65 @@ func (s *Service) AssignRole(ctx context.Context, a Actor, institutionID, person
 	if err := a.CanManageInstitution(institutionID); err != nil {
 		return StaffMembership{}, err
 	}
-	if err := checkRole(role); err != nil {
+	if err := role.Check(); err != nil {
 		return StaffMembership{}, err
 	}
 	sm := StaffMembership{InstitutionID: institutionID, PersonID: personID, Role: role}
-	if err := s.store.PutStaffRole(ctx, sm); err != nil {
-		return StaffMembership{}, fmt.Errorf("assign %s at institution %s to person %s: %w", role, institutionID, personID, err)
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		if _, err := s.store.Institution(ctx, institutionID); err != nil {
+			return notFound(err, "institution", institutionID)
+		}
+		if _, err := s.store.Person(ctx, personID); err != nil {
+			return notFound(err, "person", personID)
+		}
+		return s.store.PutStaffRole(ctx, sm)
+	})
+	if err != nil {
+		return StaffMembership{}, err
 	}
 	return sm, nil
 }
 
 // RemoveRole takes a staff role from a person. The site's practice
-// administrators may.
+// administrators may; a study site keeps at least one practice
+// administrator.
 func (s *Service) RemoveRole(ctx context.Context, a Actor, institutionID, personID ID, role StaffRole) error {
 	if err := a.CanManageInstitution(institutionID); err != nil {
 		return err
 	}
-	if err := checkRole(role); err != nil {
+	if err := role.Check(); err != nil {
 		return err
 	}
 	sm := StaffMembership{InstitutionID: institutionID, PersonID: personID, Role: role}
-	if err := s.store.DeleteStaffRole(ctx, sm); err != nil {
-		return fmt.Errorf("remove %s at institution %s from person %s: %w", role, institutionID, personID, err)
-	}
-	return nil
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.Lock(ctx, LockRights, institutionID); err != nil {
+			return err
+		}
+		if role == Administrator {
+			admins, err := s.store.StaffRoles(ctx, StaffFilter{InstitutionID: institutionID, Role: Administrator, Page: PageRequest{Limit: 2}})
+			if err != nil {
+				return err
+			}
+			if len(admins.Items) == 1 && admins.Items[0].PersonID == personID {
+				return Invalid("role", "last-admin", "the institution must keep a practice administrator: make someone else administrator first")
+			}
+		}
+		err := s.store.DeleteStaffRole(ctx, sm)
+		if errors.Is(err, ErrNotFound) {
+			return &Error{Code: ErrNotFound, Message: "the person " + personID.String() + " is not " + string(role) + " at the institution", Err: err}
+		}
+		return err
+	})
 }
 
-// Staff returns a study site's staff roles to its own staff.
-func (s *Service) Staff(ctx context.Context, a Actor, institutionID ID) ([]StaffMembership, error) {
+// Staff returns one page of a study site's staff roles, ordered by person
+// ID and role, to its own staff.
+func (s *Service) Staff(ctx context.Context, a Actor, institutionID ID, page PageRequest) (Page[StaffMembership], error) {
 	if err := a.CanSeeStaff(institutionID); err != nil {
-		return nil, err
+		return Page[StaffMembership]{}, err
 	}
-	return s.store.StaffRoles(ctx, StaffFilter{InstitutionID: institutionID})
+	if err := page.Check(); err != nil {
+		return Page[StaffMembership]{}, err
+	}
+	return s.store.StaffRoles(ctx, StaffFilter{InstitutionID: institutionID, Page: page})
 }

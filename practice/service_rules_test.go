@@ -21,7 +21,7 @@ func TestOrganisationRules(t *testing.T) {
 	require.Equal(t, map[string]string{"name": "required", "orgNumber": "orgnr"}, fieldErrors(t, err))
 	_, err = w.svc.CreateOrganisation(ctx, w.studyAdmin, practice.OrganisationInput{Name: "Dublett", OrgNumber: "974 760 673"})
 	require.ErrorIs(t, err, practice.ErrConflict, "an organisation number is unique, spaces aside")
-	require.EqualError(t, err, "conflict: the organisation number 974760673 belongs to another organisation")
+	require.EqualError(t, err, "conflict: the organisation number belongs to another organisation")
 	after, err := w.svc.Organisations(ctx, w.anonymous, practice.OrganisationFilter{})
 	require.NoError(t, err)
 	require.Equal(t, before, after, "refused input changes nothing")
@@ -32,9 +32,9 @@ func TestOrganisationRules(t *testing.T) {
 	require.Equal(t, fixedNow, o.UpdatedAt, "the service stamps records with its clock")
 	_, err = w.svc.UpdateOrganisation(ctx, w.studyAdmin, w.a.ID, w.a.Version, practice.OrganisationInput{Name: "Stale", OrgNumber: w.a.OrgNumber})
 	require.ErrorIs(t, err, practice.ErrConflict, "an update with a stale version is refused")
-	require.EqualError(t, err, "conflict: it changed since version 1 was read")
+	require.EqualError(t, err, "conflict: the organisation changed since version 1 was read; read it again")
 	_, err = w.svc.UpdateOrganisation(ctx, w.studyAdmin, w.a.ID, 2, practice.OrganisationInput{Name: "OUS HF", OrgNumber: w.b.OrgNumber})
-	require.EqualError(t, err, "conflict: the organisation number 974760673 belongs to another organisation")
+	require.EqualError(t, err, "conflict: the organisation number belongs to another organisation")
 	_, err = w.svc.UpdateOrganisation(ctx, w.studyAdmin, w.a.ID, 0, practice.OrganisationInput{Name: "X", OrgNumber: w.a.OrgNumber})
 	require.Equal(t, map[string]string{"version": "required"}, fieldErrors(t, err))
 	_, err = w.svc.Organisation(ctx, w.anonymous, practice.NewID())
@@ -155,7 +155,7 @@ func TestRestructureRules(t *testing.T) {
 				require.NoError(t, err)
 			},
 			change: func(ids map[string]practice.ID) practice.StructureChange {
-				return practice.StructureChange{PlaceID: ids["Post B"], From: d("2027-06-01"), Name: "X"}
+				return practice.StructureChange{PlaceID: ids["Post B"], From: d("2027-05-31"), Name: "X"}
 			},
 			field: "from", rule: "after-latest-change",
 		},
@@ -178,12 +178,12 @@ func TestRestructureRules(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(w, ids)
 			}
-			before, err := w.store.PlaceVersions(ctx, w.b.ID)
+			before, err := w.store.PlaceVersions(ctx, practice.PlaceVersionFilter{OrganisationID: w.b.ID})
 			require.NoError(t, err)
 			_, err = w.svc.Restructure(ctx, w.studyAdmin, tc.change(ids))
 			fields := fieldErrors(t, err)
 			require.Equal(t, tc.rule, fields[tc.field], "want %s on %s, got %v (%v)", tc.rule, tc.field, fields, err)
-			after, err := w.store.PlaceVersions(ctx, w.b.ID)
+			after, err := w.store.PlaceVersions(ctx, practice.PlaceVersionFilter{OrganisationID: w.b.ID})
 			require.NoError(t, err)
 			require.Equal(t, before, after, "a refused restructuring changes nothing")
 		})
@@ -217,8 +217,9 @@ func TestRestructureAsOf(t *testing.T) {
 	require.Equal(t, []string{"0Akutteam", "0Klinikk", "1Post B"}, shape("2027-01-01"))
 	require.Equal(t, []string{"0Akutteam", "0Klinikk", "1Sengepost"}, shape("2027-08-01"))
 
-	history, err := w.svc.PlaceHistory(ctx, w.anonymous, ids["Team A1"])
+	page, err := w.svc.PlaceHistory(ctx, w.anonymous, ids["Team A1"], practice.PageRequest{})
 	require.NoError(t, err)
+	history := page.Items
 	require.Len(t, history, 2, "history is never overwritten")
 	require.Equal(t, "Team A1", history[0].Name)
 	require.Equal(t, ids["Post A"], history[0].ParentID)
@@ -264,9 +265,9 @@ func TestPeopleRules(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, practice.Write, a.Right(w.a.ID), "a login by national identity number finds the person's rights")
 
-	members, err := w.svc.Members(ctx, w.aReader, w.a.ID)
+	members, err := w.svc.Members(ctx, w.aReader, w.a.ID, practice.PageRequest{})
 	require.NoError(t, err)
-	require.Len(t, members, 4)
+	require.Len(t, members.Items, 4)
 
 	_, err = w.svc.AddMember(ctx, w.aAdmin, w.a.ID, practice.PersonInput{Name: "Dublett", Email: "dublett@example.no", NationalID: nid}, practice.Read)
 	require.ErrorIs(t, err, practice.ErrConflict)
@@ -274,10 +275,10 @@ func TestPeopleRules(t *testing.T) {
 		"a conflict is told in the domain's words, and never reveals a national identity number")
 	_, err = w.svc.AddMember(ctx, w.aAdmin, w.a.ID, practice.PersonInput{Name: "Dublett", Email: "PER@example.no"}, practice.Read)
 	require.ErrorIs(t, err, practice.ErrConflict)
-	require.EqualError(t, err, "conflict: the e-mail per@example.no belongs to another person")
+	require.EqualError(t, err, "conflict: the e-mail belongs to another person")
 	_, err = w.svc.AddMember(ctx, w.aAdmin, w.a.ID, practice.PersonInput{Name: "", Email: "x"}, "owner")
 	require.Equal(t, map[string]string{"name": "required", "email": "email", "right": "oneof"}, fieldErrors(t, err))
-	after, err := w.svc.Members(ctx, w.aReader, w.a.ID)
+	after, err := w.svc.Members(ctx, w.aReader, w.a.ID, practice.PageRequest{})
 	require.NoError(t, err)
 	require.Equal(t, members, after, "refused additions add nobody")
 
@@ -289,9 +290,9 @@ func TestPeopleRules(t *testing.T) {
 
 	_, err = w.svc.UpdatePerson(ctx, a, a.PersonID, 1, practice.PersonUpdate{Name: "Per", Email: "per@example.no"})
 	require.ErrorIs(t, err, practice.ErrConflict)
-	require.EqualError(t, err, "conflict: it changed since version 1 was read")
+	require.EqualError(t, err, "conflict: the person changed since version 1 was read; read it again")
 	_, err = w.svc.UpdatePerson(ctx, a, a.PersonID, 2, practice.PersonUpdate{Name: "Per", Email: "a-admin@example.no"})
-	require.EqualError(t, err, "conflict: the e-mail a-admin@example.no belongs to another person")
+	require.EqualError(t, err, "conflict: the e-mail belongs to another person")
 
 	// A person at two organisations is edited only by someone who
 	// administers both.

@@ -21,7 +21,7 @@ type world struct {
 	a, b                         practice.Organisation
 	placeA                       practice.PlaceNode
 	system                       practice.Actor
-	studyAdmin, teacher          practice.Actor
+	studyAdmin, planner, teacher practice.Actor
 	aAdmin, aWriter, aReader     practice.Actor
 	bAdmin, outsider, anonymous  practice.Actor
 	writerID, readerID, outsideP practice.ID
@@ -67,6 +67,7 @@ func newWorld(t *testing.T) *world {
 		return a
 	}
 	w.studyAdmin = staff("studieadmin", practice.Administrator)
+	w.planner = staff("planlegger", practice.Planner)
 	w.teacher = staff("underviser", practice.Teacher)
 	w.aAdmin = member("a-admin", w.a.ID, practice.Admin)
 	w.aWriter = member("a-koordinator", w.a.ID, practice.Write)
@@ -100,7 +101,7 @@ func TestPermissions(t *testing.T) {
 			return ignore(w.svc.UpdatePresentation(ctx, a, w.placeA.ID, 1, practice.Presentation{Description: "Ny tekst"}))
 		},
 		"see members": func(ctx context.Context, w *world, a practice.Actor) error {
-			return ignore(w.svc.Members(ctx, a, w.a.ID))
+			return ignore(w.svc.Members(ctx, a, w.a.ID, practice.PageRequest{}))
 		},
 		"grant": func(ctx context.Context, w *world, a practice.Actor) error {
 			return ignore(w.svc.Grant(ctx, a, w.a.ID, w.outsideP, practice.Read))
@@ -132,8 +133,14 @@ func TestPermissions(t *testing.T) {
 		"assign staff role": func(ctx context.Context, w *world, a practice.Actor) error {
 			return ignore(w.svc.AssignRole(ctx, a, w.nih.ID, w.outsideP, practice.Teacher))
 		},
+		"search people": func(ctx context.Context, w *world, a practice.Actor) error {
+			return ignore(w.svc.SearchPeople(ctx, a, practice.PeopleFilter{Query: "a-"}))
+		},
+		"remove staff role": func(ctx context.Context, w *world, a practice.Actor) error {
+			return w.svc.RemoveRole(ctx, a, w.nih.ID, w.teacher.PersonID, practice.Teacher)
+		},
 		"see staff": func(ctx context.Context, w *world, a practice.Actor) error {
-			return ignore(w.svc.Staff(ctx, a, w.nih.ID))
+			return ignore(w.svc.Staff(ctx, a, w.nih.ID, practice.PageRequest{}))
 		},
 		"read tree": func(ctx context.Context, w *world, a practice.Actor) error {
 			return ignore(w.svc.Tree(ctx, a, w.a.ID, d("2026-06-01")))
@@ -146,22 +153,25 @@ func TestPermissions(t *testing.T) {
 		"create place":                    {"system", "studyAdmin"},
 		"restructure":                     {"system", "studyAdmin"},
 		"edit presentation":               {"system", "studyAdmin", "aAdmin"},
-		"see members":                     {"system", "studyAdmin", "teacher", "aAdmin", "aWriter", "aReader"},
+		"see members":                     {"system", "studyAdmin", "planner", "teacher", "aAdmin", "aWriter", "aReader"},
 		"grant":                           {"system", "studyAdmin"},
 		"change a member's right":         {"system", "studyAdmin", "aAdmin"},
 		"edit a study site administrator": {"system", "studyAdmin"},
 		"revoke":                          {"system", "studyAdmin", "aAdmin"},
 		"add member":                      {"system", "studyAdmin", "aAdmin"},
 		"add person":                      {"system", "studyAdmin", "aAdmin", "bAdmin"},
-		"see writer":                      {"system", "studyAdmin", "teacher", "aAdmin", "aWriter", "aReader"},
+		"see writer":                      {"system", "studyAdmin", "planner", "teacher", "aAdmin", "aWriter", "aReader"},
 		"edit writer":                     {"system", "studyAdmin", "aAdmin", "aWriter"},
 		"edit reader":                     {"system", "studyAdmin", "aAdmin"},
 		"assign staff role":               {"system", "studyAdmin"},
-		"see staff":                       {"system", "studyAdmin", "teacher"},
-		"read tree":                       {"system", "studyAdmin", "teacher", "aAdmin", "aWriter", "aReader", "bAdmin", "outsider", "anonymous"},
+		"see staff":                       {"system", "studyAdmin", "planner", "teacher"},
+		"search people":                   {"system", "studyAdmin", "planner", "teacher"},
+		"remove staff role":               {"system", "studyAdmin"},
+		"read tree":                       {"system", "studyAdmin", "planner", "teacher", "aAdmin", "aWriter", "aReader", "bAdmin", "outsider", "anonymous"},
 	}
 	actors := map[string]func(w *world) practice.Actor{
 		"system": func(w *world) practice.Actor { return w.system }, "studyAdmin": func(w *world) practice.Actor { return w.studyAdmin },
+		"planner": func(w *world) practice.Actor { return w.planner },
 		"teacher": func(w *world) practice.Actor { return w.teacher }, "aAdmin": func(w *world) practice.Actor { return w.aAdmin },
 		"aWriter": func(w *world) practice.Actor { return w.aWriter }, "aReader": func(w *world) practice.Actor { return w.aReader },
 		"bAdmin": func(w *world) practice.Actor { return w.bAdmin }, "outsider": func(w *world) practice.Actor { return w.outsider },

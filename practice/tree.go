@@ -16,14 +16,26 @@ type PlaceNode struct {
 	ParentID ID `json:"parentId,omitzero"`
 	// Name is the place's name on the tree's date.
 	Name string `json:"name"`
-	// Since is the date the place's structure (name, parent) took effect.
-	Since Date `json:"since"`
+	// From is the date the place's structure (name, parent) as shown took
+	// effect: the From of its version in force.
+	From Date `json:"from"`
 	// Presentation is what the place shows of itself now.
 	Presentation Presentation `json:"presentation"`
 	// Version is the presentation's version, for an update.
 	Version int `json:"version"`
 	// Children are the open places under this one, ordered by name.
 	Children []*PlaceNode `json:"children,omitempty"`
+}
+
+// PlaceOn is a place as it stands on one date: its identity and
+// presentation, and the version of its structure in force then.
+type PlaceOn struct {
+	Place
+	// AsOf is the date.
+	AsOf Date `json:"asOf"`
+	// Structure is the version in force on AsOf (which may be closed), or
+	// nil if the place did not exist yet.
+	Structure *PlaceVersion `json:"structure"`
 }
 
 // Tree is an organisation's place structure as of one date.
@@ -64,11 +76,11 @@ func (t Tree) Walk(fn func(n *PlaceNode, depth int) bool) {
 }
 
 // VersionAsOf returns the version of a place in force on date d: the one with
-// the latest ValidFrom not after d. versions must be one place's versions; ok
+// the latest From not after d. versions must be one place's versions; ok
 // is false if the place did not exist yet on d.
 func VersionAsOf(versions []PlaceVersion, d Date) (v PlaceVersion, ok bool) {
 	for _, x := range versions {
-		if !x.ValidFrom.After(d) && (!ok || x.ValidFrom.After(v.ValidFrom)) {
+		if !x.From.After(d) && (!ok || x.From.After(v.From)) {
 			v, ok = x, true
 		}
 	}
@@ -108,7 +120,7 @@ func BuildTree(organisationID ID, places []Place, versions []PlaceVersion, asOf 
 		}
 		nodes[p.ID] = &PlaceNode{
 			ID: p.ID, OrganisationID: p.OrganisationID, ParentID: v.ParentID, Name: v.Name,
-			Since: v.ValidFrom, Presentation: p.Presentation, Version: p.Version,
+			From: v.From, Presentation: p.Presentation, Version: p.Version,
 		}
 	}
 	t := Tree{OrganisationID: organisationID, AsOf: asOf, Roots: []*PlaceNode{}}

@@ -11,9 +11,9 @@ import (
 func TestVersionAsOf(t *testing.T) {
 	t.Parallel()
 	vs := []practice.PlaceVersion{
-		{ValidFrom: d("2026-01-01"), Name: "A"},
-		{ValidFrom: d("2027-01-01"), Name: "B"},
-		{ValidFrom: d("2026-06-01"), Name: "A2"},
+		{From: d("2026-01-01"), Name: "A"},
+		{From: d("2027-01-01"), Name: "B"},
+		{From: d("2026-06-01"), Name: "A2"},
 	}
 	for _, tc := range []struct {
 		on   string
@@ -43,12 +43,12 @@ func TestBuildTree(t *testing.T) {
 		places = append(places, practice.Place{ID: id, OrganisationID: org, Version: 1})
 	}
 	versions := []practice.PlaceVersion{
-		{PlaceID: root, ValidFrom: d("2026-01-01"), Name: "Klinikk"},
-		{PlaceID: b, ValidFrom: d("2026-01-01"), Name: "B-post", ParentID: root},
-		{PlaceID: a, ValidFrom: d("2026-01-01"), Name: "A-post", ParentID: root},
-		{PlaceID: closed, ValidFrom: d("2026-01-01"), Name: "Gammel", ParentID: a},
-		{PlaceID: closed, ValidFrom: d("2026-03-01"), Name: "Gammel", ParentID: a, Closed: true},
-		{PlaceID: late, ValidFrom: d("2026-05-01"), Name: "Ny"},
+		{PlaceID: root, From: d("2026-01-01"), Name: "Klinikk"},
+		{PlaceID: b, From: d("2026-01-01"), Name: "B-post", ParentID: root},
+		{PlaceID: a, From: d("2026-01-01"), Name: "A-post", ParentID: root},
+		{PlaceID: closed, From: d("2026-01-01"), Name: "Gammel", ParentID: a},
+		{PlaceID: closed, From: d("2026-03-01"), Name: "Gammel", ParentID: a, Closed: true},
+		{PlaceID: late, From: d("2026-05-01"), Name: "Ny"},
 	}
 	tree := practice.BuildTree(org, places, versions, d("2026-02-01"))
 	var got []string

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -16,23 +17,22 @@ var (
 )
 
 // Validator returns the one validator instance that every praksis package
-// shares. It names fields by their JSON names and knows the rules "orgnr"
-// (a Norwegian organisation number) and "natid" (a Norwegian national
-// identity number), and it validates [Date], [ID] and [NationalID] fields
-// by their text forms. Register further rules on it only at start-up.
+// shares. It names fields by their JSON names and knows these rules beside
+// the validator's own:
+//
+//   - "orgnr": a Norwegian organisation number (see [ValidOrgNumber]);
+//   - "natid": a Norwegian national identity number (see [ParseNationalID]);
+//   - "visible": text with a visible character (see [Visible]);
+//   - "pictureref": an https URL or a file under /media/ on the server (see
+//     [ValidPictureRef]);
+//   - "multiline": marks text that may span lines (see [Validate]).
+//
+// It validates [Date], [ID] and [NationalID] fields by their text forms.
+// Register further rules on it only at start-up.
 func Validator() *validator.Validate {
 	validateOnce.Do(func() {
 		v := validator.New(validator.WithRequiredStructEnabled())
-		v.RegisterTagNameFunc(func(f reflect.StructField) string {
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			switch name {
-			case "-":
-				return ""
-			case "":
-				return f.Name
-			}
-			return name
-		})
+		v.RegisterTagNameFunc(jsonName)
 		v.RegisterCustomTypeFunc(func(f reflect.Value) any {
 			return f.Interface().(Date).String()
 		}, Date{})
@@ -52,9 +52,28 @@ func Validator() *validator.Validate {
 		must(v.RegisterValidation("natid", func(fl validator.FieldLevel) bool {
 			return ValidNationalID(fl.Field().String())
 		}))
+		must(v.RegisterValidation("visible", func(fl validator.FieldLevel) bool {
+			return Visible(fl.Field().String())
+		}))
+		must(v.RegisterValidation("pictureref", func(fl validator.FieldLevel) bool {
+			return ValidPictureRef(fl.Field().String())
+		}))
+		// multiline only marks a field for the text rules of Validate.
+		must(v.RegisterValidation("multiline", func(validator.FieldLevel) bool { return true }))
 		validate = v
 	})
 	return validate
+}
+
+func jsonName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	switch name {
+	case "-":
+		return ""
+	case "":
+		return f.Name
+	}
+	return name
 }
 
 func must(err error) {
@@ -63,23 +82,99 @@ func must(err error) {
 	}
 }
 
-// Validate checks v against its `validate` struct tags with the shared
-// [Validator]. It returns nil or a *[ValidationError] with one field error
-// per broken rule. Messages never quote the value given.
+// Validate checks v, a struct or a pointer to one, and returns nil or a
+// *[ValidationError] with one field error per broken rule, each named by
+// its JSON path (such as "profile.teaches[1]"). Messages never quote the
+// value given.
+//
+// It checks, in this order: every string of v, at any depth, as text (the
+// rules "utf8", "control" and "bidi": valid UTF-8, no control character
+// such as NUL, no bidirectional embedding, override or isolate; a field
+// tagged "multiline" may hold line breaks and tabs); every non-zero [Date]
+// for the range of [FirstDate] to [LastDate] (rule "range"); then the
+// `validate` struct tags with the shared [Validator], for the fields that
+// broke no rule before.
 func Validate(v any) error {
+	var out ValidationError
+	broken := map[string]bool{}
+	walkInput(reflect.ValueOf(v), "", false, func(path, rule, message string) {
+		if !broken[path] {
+			broken[path] = true
+			out.Add(path, rule, message)
+		}
+	})
 	err := Validator().Struct(v)
-	if err == nil {
-		return nil
-	}
 	var errs validator.ValidationErrors
-	if !errors.As(err, &errs) {
+	switch {
+	case err == nil:
+	case errors.As(err, &errs):
+		for _, fe := range errs {
+			if path := fieldPath(fe); !broken[path] {
+				broken[path] = true
+				out.Add(path, fe.Tag(), ruleMessage(fe))
+			}
+		}
+	default:
 		return fmt.Errorf("validate %T: %w", v, err)
 	}
-	var out ValidationError
-	for _, fe := range errs {
-		out.Add(fieldPath(fe), fe.Tag(), ruleMessage(fe))
+	return out.Err()
+}
+
+var dateType = reflect.TypeFor[Date]()
+
+// walkInput calls report for each string in v that breaks a text rule and
+// each Date out of range, with its JSON path. multiline tells that v's
+// field is tagged "multiline".
+func walkInput(v reflect.Value, path string, multiline bool, report func(path, rule, message string)) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			walkInput(v.Elem(), path, multiline, report)
+		}
+	case reflect.String:
+		if rule, msg := textRule(v.String(), multiline); rule != "" {
+			report(path, rule, msg)
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 { // bytes, an ID
+			return
+		}
+		for i := range v.Len() {
+			walkInput(v.Index(i), path+"["+strconv.Itoa(i)+"]", multiline, report)
+		}
+	case reflect.Struct:
+		if v.Type() == dateType {
+			d := v.Interface().(Date)
+			if !d.IsZero() && !d.InRange() {
+				report(path, "range", "must be a date from "+FirstDate.String()+" to "+LastDate.String())
+			}
+			return
+		}
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name := jsonName(f)
+			if name == "" {
+				continue
+			}
+			child := path
+			if !f.Anonymous {
+				child = joinPath(path, name)
+			}
+			ml := strings.Contains(","+f.Tag.Get("validate")+",", ",multiline,")
+			walkInput(v.Field(i), child, ml, report)
+		}
 	}
-	return &out
+}
+
+func joinPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
 }
 
 // fieldPath turns "PersonInput.profile.teaches[0]" into "profile.teaches[0]".
@@ -113,11 +208,15 @@ func ruleMessage(fe validator.FieldError) string {
 	case "oneof":
 		return "must be one of: " + strings.ReplaceAll(p, " ", ", ")
 	case "orgnr":
-		return "must be a 9-digit Norwegian organisation number with a valid check digit"
+		return "must be a 9-digit Norwegian organisation number, starting with 8 or 9, with a valid check digit"
 	case "natid":
 		return "must be a valid Norwegian national identity number (11 digits, valid date and check digits)"
 	case "url", "uri":
 		return "must be a URL"
+	case "pictureref":
+		return "must be an https URL, or a file under /media/ on the server such as /media/picture.jpg"
+	case "visible":
+		return msgVisible
 	case "printascii", "printunicode":
 		return "must contain printable characters only"
 	}

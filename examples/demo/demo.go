@@ -1,7 +1,8 @@
 // Package demo loads a small, realistic data set into a practice service, so
 // that a developer who starts the example server has something to look at:
-// one study site (Norges idrettshøgskole) with a practice administrator and a
-// teacher, two practice organisations with their real organisation numbers
+// a study site (Norges idrettshøgskole) with a practice administrator, a
+// planner and a teacher, a second study site (Politihøgskolen) with staff
+// of its own, two practice organisations with their real organisation numbers
 // (Oslo universitetssykehus HF and Oslo kommune), a place tree three levels
 // deep under each, people holding each right, and structure changes dated
 // in the future, so that reading a tree with ?asOf= shows a difference.
@@ -22,8 +23,13 @@ import (
 	"github.com/praksis/praksis/practice"
 )
 
-// InstitutionCode is the code of the demo study site.
+// InstitutionCode is the code of the demo study site whose staff the demo
+// people are.
 const InstitutionCode = "NIH"
+
+// OtherInstitutionCode is the code of the second demo study site, a tenant
+// of its own.
+const OtherInstitutionCode = "PHS"
 
 // The organisation numbers of the demo organisations, as registered in
 // Enhetsregisteret.
@@ -52,8 +58,18 @@ var (
 	// StudySiteAdmin is the practice administrator at the study site.
 	StudySiteAdmin = User{"Sigrid Haugen", "sigrid.haugen@nih.example.org",
 		"practice administrator at NIH", "12897810032"}
+	// Planner plans the study site's practice.
+	Planner = User{"Marte Lie", "marte.lie@nih.example.org", "planner at NIH", "27849210004"}
 	// Teacher is a teacher at the study site.
 	Teacher = User{"Nils Berg", "nils.berg@nih.example.org", "teacher at NIH", "03918510094"}
+	// OtherStudySiteAdmin is the practice administrator of the second study
+	// site.
+	OtherStudySiteAdmin = User{"Omar Aziz", "omar.aziz@phs.example.org",
+		"practice administrator at PHS", "14837910006"}
+	// OtherPlanner plans the second study site's practice.
+	OtherPlanner = User{"Linn Strand", "linn.strand@phs.example.org", "planner at PHS", "05818610035"}
+	// OtherTeacher is a teacher at the second study site.
+	OtherTeacher = User{"Tor Bakke", "tor.bakke@phs.example.org", "teacher at PHS", "19919010013"}
 	// OUSAdmin is the site administrator of Oslo universitetssykehus.
 	OUSAdmin = User{"Ingrid Lund", "ingrid.lund@ous.example.org",
 		"admin at Oslo universitetssykehus HF", "21848210037"}
@@ -73,7 +89,7 @@ var (
 )
 
 // Users lists every demo person.
-var Users = []User{StudySiteAdmin, Teacher, OUSAdmin, OUSWriter, OUSReader, OsloAdmin, OsloWriter, OsloReader}
+var Users = []User{StudySiteAdmin, Planner, Teacher, OtherStudySiteAdmin, OtherPlanner, OtherTeacher, OUSAdmin, OUSWriter, OUSReader, OsloAdmin, OsloWriter, OsloReader}
 
 // Since is the date the demo place trees exist from.
 var Since = practice.NewDate(2020, time.January, 1)
@@ -172,11 +188,11 @@ type loader struct {
 func Load(ctx context.Context, svc *practice.Service) (loaded bool, err error) {
 	l := &loader{svc: svc, system: practice.SystemActor(),
 		places: map[string]practice.ID{}, orgs: map[string]practice.ID{}, people: map[string]practice.ID{}}
-	insts, err := svc.Institutions(ctx, l.system)
+	insts, err := svc.Institutions(ctx, l.system, practice.InstitutionFilter{Page: practice.PageRequest{Limit: 1}})
 	if err != nil {
 		return false, fmt.Errorf("demo: list institutions: %w", err)
 	}
-	if len(insts) > 0 {
+	if len(insts.Items) > 0 {
 		return false, nil
 	}
 	if err := l.load(ctx, practice.DateOf(time.Now())); err != nil {
@@ -195,12 +211,30 @@ func (l *loader) load(ctx context.Context, today practice.Date) error {
 	for _, st := range []struct {
 		u    User
 		role practice.StaffRole
-	}{{StudySiteAdmin, practice.Administrator}, {Teacher, practice.Teacher}} {
+	}{{StudySiteAdmin, practice.Administrator}, {Planner, practice.Planner}, {Teacher, practice.Teacher}} {
 		p, err := l.person(ctx, st.u)
 		if err != nil {
 			return err
 		}
 		if _, err := l.svc.AssignRole(ctx, l.system, inst.ID, p.ID, st.role); err != nil {
+			return fmt.Errorf("assign %s to %s: %w", st.role, st.u.Email, err)
+		}
+	}
+	other, err := l.svc.CreateInstitution(ctx, l.system, practice.InstitutionInput{
+		Name: "Politihøgskolen", Code: OtherInstitutionCode,
+	})
+	if err != nil {
+		return err
+	}
+	for _, st := range []struct {
+		u    User
+		role practice.StaffRole
+	}{{OtherStudySiteAdmin, practice.Administrator}, {OtherPlanner, practice.Planner}, {OtherTeacher, practice.Teacher}} {
+		p, err := l.person(ctx, st.u)
+		if err != nil {
+			return err
+		}
+		if _, err := l.svc.AssignRole(ctx, l.system, other.ID, p.ID, st.role); err != nil {
 			return fmt.Errorf("assign %s to %s: %w", st.role, st.u.Email, err)
 		}
 	}

@@ -27,15 +27,17 @@ func TestLoad(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, loaded)
 
-	insts, err := svc.Institutions(ctx, system)
+	instPage, err := svc.Institutions(ctx, system, practice.InstitutionFilter{})
 	require.NoError(t, err)
-	require.Len(t, insts, 1)
-	require.Equal(t, demo.InstitutionCode, insts[0].Code)
+	insts := instPage.Items
+	require.Len(t, insts, 2)
+	require.Equal(t, demo.InstitutionCode, insts[0].Code, "ordered by name: Norges idrettshøgskole, Politihøgskolen")
+	require.Equal(t, demo.OtherInstitutionCode, insts[1].Code)
 
 	orgs, err := svc.Organisations(ctx, system, practice.OrganisationFilter{})
 	require.NoError(t, err)
-	require.Len(t, orgs, 2)
-	for _, o := range orgs {
+	require.Len(t, orgs.Items, 2)
+	for _, o := range orgs.Items {
 		require.True(t, practice.ValidOrgNumber(o.OrgNumber), o.OrgNumber)
 	}
 
@@ -45,29 +47,29 @@ func TestLoad(t *testing.T) {
 			demo.OUSAdmin.Email: practice.Admin, demo.OUSWriter.Email: practice.Write, demo.OUSReader.Email: practice.Read,
 		}
 		ous := orgByNumber(t, svc, demo.OUSOrgNumber)
-		ms, err := svc.Members(ctx, system, ous.ID)
+		ms, err := svc.Members(ctx, system, ous.ID, practice.PageRequest{})
 		require.NoError(t, err)
 		got := map[string]practice.Right{}
-		for _, m := range ms {
+		for _, m := range ms.Items {
 			got[m.Person.Email] = m.Right
 		}
 		require.Equal(t, want, got)
 
 		oslo := orgByNumber(t, svc, demo.OsloOrgNumber)
-		ms, err = svc.Members(ctx, system, oslo.ID)
+		ms, err = svc.Members(ctx, system, oslo.ID, practice.PageRequest{})
 		require.NoError(t, err)
-		require.Len(t, ms, 4, "three members and the hospital's coordinator as reader")
+		require.Len(t, ms.Items, 4, "three members and the hospital's coordinator as reader")
 	})
 
 	t.Run("study site staff", func(t *testing.T) {
 		t.Parallel()
-		staff, err := svc.Staff(ctx, system, insts[0].ID)
+		staff, err := svc.Staff(ctx, system, insts[0].ID, practice.PageRequest{})
 		require.NoError(t, err)
 		roles := map[practice.StaffRole]int{}
-		for _, s := range staff {
+		for _, s := range staff.Items {
 			roles[s.Role]++
 		}
-		require.Equal(t, map[practice.StaffRole]int{practice.Administrator: 1, practice.Teacher: 1}, roles)
+		require.Equal(t, map[practice.StaffRole]int{practice.Administrator: 1, practice.Planner: 1, practice.Teacher: 1}, roles)
 	})
 
 	t.Run("national IDs are valid synthetic numbers and find their person", func(t *testing.T) {
@@ -120,7 +122,7 @@ func TestLoadTwice(t *testing.T) {
 
 	orgs, err := svc.Organisations(ctx, practice.SystemActor(), practice.OrganisationFilter{})
 	require.NoError(t, err)
-	require.Len(t, orgs, 2)
+	require.Len(t, orgs.Items, 2)
 }
 
 // failingStore is a memory store whose PutMembership fails, part-way
@@ -146,9 +148,9 @@ func TestLoadInTransaction(t *testing.T) {
 		})
 		require.NoError(t, err)
 		require.True(t, loaded)
-		insts, err := svc.Institutions(t.Context(), practice.Actor{})
+		insts, err := svc.Institutions(t.Context(), practice.Actor{}, practice.InstitutionFilter{})
 		require.NoError(t, err)
-		require.Len(t, insts, 1)
+		require.Len(t, insts.Items, 2)
 	})
 
 	t.Run("a failed load leaves nothing behind", func(t *testing.T) {
@@ -162,20 +164,20 @@ func TestLoadInTransaction(t *testing.T) {
 			require.False(t, loaded)
 			orgs, err2 := store.Organisations(ctx, practice.OrganisationFilter{})
 			require.NoError(t, err2)
-			require.NotEmpty(t, orgs, "the load failed part-way, after it wrote")
+			require.NotEmpty(t, orgs.Items, "the load failed part-way, after it wrote")
 			return err
 		})
 		require.ErrorIs(t, err, errMembership, "InTx returns the load's error")
 
-		insts, err := store.Institutions(ctx)
+		insts, err := store.Institutions(ctx, practice.InstitutionFilter{})
 		require.NoError(t, err)
-		require.Empty(t, insts, "no institution")
+		require.Empty(t, insts.Items, "no institution")
 		orgs, err := store.Organisations(ctx, practice.OrganisationFilter{})
 		require.NoError(t, err)
-		require.Empty(t, orgs, "no organisation")
+		require.Empty(t, orgs.Items, "no organisation")
 		people, err := store.People(ctx, practice.PeopleFilter{})
 		require.NoError(t, err)
-		require.Empty(t, people, "no person")
+		require.Empty(t, people.Items, "no person")
 
 		// The store is as good as new: a later load succeeds.
 		loaded, err := demo.Load(ctx, practice.NewService(store))
@@ -188,8 +190,8 @@ func orgByNumber(t *testing.T, svc *practice.Service, number string) practice.Or
 	t.Helper()
 	os, err := svc.Organisations(t.Context(), practice.Actor{}, practice.OrganisationFilter{OrgNumber: number})
 	require.NoError(t, err)
-	require.Len(t, os, 1)
-	return os[0]
+	require.Len(t, os.Items, 1)
+	return os.Items[0]
 }
 
 // names returns "parent/child" paths of every node, depth first.

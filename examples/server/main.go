@@ -9,8 +9,16 @@
 // and see -h for every setting; each flag takes its default from an
 // environment variable (PRAKSIS_ADDR, PRAKSIS_SQLITE_PATH,
 // PRAKSIS_POSTGRES_URL, PRAKSIS_DEMO, PRAKSIS_DEV_LOGIN, PRAKSIS_OIDC_*,
-// PRAKSIS_LOG_LEVEL, PRAKSIS_LOG_FORMAT, ...). The API is documented in
+// PRAKSIS_LOGIN_KEY, PRAKSIS_LOG_LEVEL, PRAKSIS_LOG_FORMAT, ...). The API
+// is described by the OpenAPI document it serves at /openapi.json, and in
 // package httpapi.
+//
+// The development login logs anyone in as anyone, so the server refuses it
+// together with OpenID Connect, and on an address that is not loopback
+// unless -unsafe-dev-login-on-public-address
+// (PRAKSIS_UNSAFE_DEV_LOGIN_ON_PUBLIC_ADDRESS) says so. Several instances
+// behind one address share the OpenID Connect login key: set -login-key
+// (PRAKSIS_LOGIN_KEY) to the same base64 of 32 random bytes on each.
 //
 // This file only wires: configuration, store, migrations, demo data,
 // service, HTTP. [Main] is reused by the end-to-end tests.
@@ -77,9 +85,11 @@ type Main struct {
 	Logger *slog.Logger
 
 	closeStore func()
-	http       *http.Server
-	url        string
-	done       chan error
+	// ln is the listener Run bound, until the server serves on it.
+	ln   net.Listener
+	http *http.Server
+	url  string
+	done chan error
 }
 
 // NewMain returns a Main for cfg that logs to w.
@@ -87,11 +97,23 @@ func NewMain(cfg Config, w io.Writer) *Main {
 	return &Main{Config: cfg, Logger: cfg.NewLogger(w), done: make(chan error, 1)}
 }
 
-// Run opens and migrates the store, loads the demo data the first time,
-// and starts serving HTTP. It returns once the server listens; Close stops
-// it. On error, call Close to release what was opened.
+// Run binds the address, opens and migrates the store, loads the demo data
+// the first time, and starts serving HTTP. It returns once the server
+// listens; Close stops it. The address is bound and checked first, so a
+// start refused for its address (the development login on one that is not
+// loopback) touches no store. On error, call Close to release what was
+// opened.
 func (m *Main) Run(ctx context.Context) error {
 	cfg, log := m.Config, m.Logger
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	m.ln = ln
+	if err := cfg.CheckDevLoginAddress(ln.Addr()); err != nil {
+		return err
+	}
 
 	store, kind, err := m.openStore(ctx)
 	if err != nil {
@@ -122,16 +144,12 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	api, err := httpapi.New(ctx, httpapi.Config{
 		Service: svc, Logger: log, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL,
-		DevLogin: cfg.DevLogin, People: store, OIDC: oidcCfg,
+		DevLogin: cfg.DevLogin, OIDC: oidcCfg, LoginKey: cfg.LoginKey,
 	})
 	if err != nil {
 		return err
 	}
 
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
 	m.url = "http://" + ln.Addr().String()
 	srv := &http.Server{
 		Handler:           api,
@@ -141,7 +159,7 @@ func (m *Main) Run(ctx context.Context) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	m.http = srv
+	m.http, m.ln = srv, nil // Shutdown closes the listener now
 	go func() {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			m.done <- err
@@ -149,7 +167,12 @@ func (m *Main) Run(ctx context.Context) error {
 	}()
 
 	log.Info("praksis is running", slog.String("url", m.url), slog.String("store", kind),
-		slog.String("try", "curl "+m.url+"/api/organisations"))
+		slog.String("try", "curl "+m.url+"/api/organisations"), slog.String("openapi", m.url+"/openapi.json"))
+	if cfg.DevLogin && cfg.UnsafeDevLoginOnPublicAddress {
+		log.Warn("UNSAFE: -unsafe-dev-login-on-public-address is set: the development login may run on an address other "+
+			"machines can reach, and ANYONE WHO REACHES "+m.url+" CAN LOG IN AS ANYONE; never do this where real data is",
+			slog.String("addr", ln.Addr().String()))
+	}
 	if cfg.DevLogin {
 		log.Warn("development login is ON: anyone can log in as anyone; never use it with real data",
 			slog.String("try", fmt.Sprintf(`curl -X POST %s/auth/dev-login -H 'Content-Type: application/json' -d '{"email":"%s"}'`,
@@ -216,6 +239,10 @@ func (m *Main) Close() error {
 			err = fmt.Errorf("shut down http: %w", e)
 		}
 		m.http = nil
+	}
+	if m.ln != nil {
+		_ = m.ln.Close()
+		m.ln = nil
 	}
 	if m.closeStore != nil {
 		m.closeStore()

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
+	"flag"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -209,6 +212,58 @@ func postgresURL(t *testing.T) string {
 	return u.String()
 }
 
+func TestCheckDevLoginAddress(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		addr          string
+		devLogin      bool
+		unsafe, allow bool
+	}{
+		{"127.0.0.1:8080", true, false, true},
+		{"[::1]:8080", true, false, true},
+		{"0.0.0.0:8080", true, false, false},
+		{"[::]:8080", true, false, false},
+		{"192.0.2.10:8080", true, false, false},
+		{"192.0.2.10:8080", true, true, true},
+		{"0.0.0.0:8080", false, false, true},
+	} {
+		addr, err := net.ResolveTCPAddr("tcp", tc.addr)
+		require.NoError(t, err)
+		err = Config{DevLogin: tc.devLogin, UnsafeDevLoginOnPublicAddress: tc.unsafe}.CheckDevLoginAddress(addr)
+		if tc.allow {
+			require.NoError(t, err, tc.addr)
+		} else {
+			require.ErrorContains(t, err, "-unsafe-dev-login-on-public-address", tc.addr)
+		}
+	}
+}
+
+// TestDevLoginOnlyOnLoopback starts the server with the development login
+// on all addresses: it refuses, unless the unsafe flag says so, and then
+// warns.
+func TestDevLoginOnlyOnLoopback(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "praksis.db")
+	cfg, err := ParseConfig([]string{"-addr", "0.0.0.0:0", "-dev-login", "-sqlite", db}, func(string) string { return "" }, io.Discard)
+	require.NoError(t, err)
+	m := NewMain(cfg, io.Discard)
+	t.Cleanup(func() { _ = m.Close() })
+	err = m.Run(t.Context())
+	require.ErrorContains(t, err, "loopback")
+	require.NoError(t, m.Close())
+	_, err = os.Stat(db)
+	require.ErrorIs(t, err, os.ErrNotExist, "a start refused for its address touches no store")
+
+	cfg.UnsafeDevLoginOnPublicAddress = true
+	logs := &logRecords{}
+	m = NewMain(cfg, io.Discard)
+	m.Logger = slog.New(logs)
+	t.Cleanup(func() { _ = m.Close() })
+	require.NoError(t, m.Run(t.Context()))
+	require.NotNil(t, logs.attr("UNSAFE: -unsafe-dev-login-on-public-address is set: the development login may run on an address other "+
+		"machines can reach, and ANYONE WHO REACHES "+m.URL()+" CAN LOG IN AS ANYONE; never do this where real data is", "addr"))
+}
+
 func TestCloseStopsListening(t *testing.T) {
 	t.Parallel()
 	m, _ := run(t, "-sqlite", filepath.Join(t.TempDir(), "praksis.db"))
@@ -244,7 +299,7 @@ func TestParseConfig(t *testing.T) {
 
 	t.Run("environment, then flags", func(t *testing.T) {
 		t.Parallel()
-		c, err := ParseConfig([]string{"-addr", ":9999"}, env(
+		c, err := ParseConfig([]string{"-addr", ":9999", "-dev-login=false"}, env(
 			"PRAKSIS_ADDR", ":7777", "PRAKSIS_DEV_LOGIN", "true", "PRAKSIS_DEMO", "false",
 			"PRAKSIS_POSTGRES_URL", "postgres://localhost/praksis",
 			"PRAKSIS_OIDC_ISSUER", "https://test.idporten.no", "PRAKSIS_OIDC_CLIENT_ID", "c",
@@ -254,11 +309,51 @@ func TestParseConfig(t *testing.T) {
 		), io.Discard)
 		require.NoError(t, err)
 		require.Equal(t, ":9999", c.Addr)
-		require.True(t, c.DevLogin)
+		require.False(t, c.DevLogin, "the flag wins over PRAKSIS_DEV_LOGIN")
 		require.False(t, c.Demo)
 		require.Equal(t, "postgres://localhost/praksis", c.PostgresURL)
 		require.Equal(t, []string{"idporten-loa-substantial", "idporten-loa-high"}, c.OIDCACRValues)
 		require.Equal(t, "json", c.LogFormat)
+	})
+
+	t.Run("the login key", func(t *testing.T) {
+		t.Parallel()
+		key := bytes.Repeat([]byte{9}, 32)
+		c, err := ParseConfig(nil, env("PRAKSIS_LOGIN_KEY", base64.StdEncoding.EncodeToString(key)), io.Discard)
+		require.NoError(t, err)
+		require.Equal(t, key, c.LoginKey)
+		c, err = ParseConfig(nil, env(), io.Discard)
+		require.NoError(t, err)
+		require.Nil(t, c.LoginKey, "random per process")
+		_, err = ParseConfig([]string{"-login-key", base64.StdEncoding.EncodeToString(key[:16])}, env(), io.Discard)
+		require.ErrorContains(t, err, "32 bytes")
+	})
+
+	t.Run("the development login is refused with OpenID Connect", func(t *testing.T) {
+		t.Parallel()
+		_, err := ParseConfig([]string{"-dev-login"}, env(
+			"PRAKSIS_OIDC_ISSUER", "https://test.idporten.no", "PRAKSIS_OIDC_CLIENT_ID", "c",
+			"PRAKSIS_OIDC_REDIRECT_URL", "http://127.0.0.1:8080/auth/callback"), io.Discard)
+		require.ErrorContains(t, err, "development login cannot be on together with OpenID Connect")
+	})
+
+	t.Run("the unsafe flag", func(t *testing.T) {
+		t.Parallel()
+		c, err := ParseConfig(nil, env("PRAKSIS_UNSAFE_DEV_LOGIN_ON_PUBLIC_ADDRESS", "true"), io.Discard)
+		require.NoError(t, err)
+		require.True(t, c.UnsafeDevLoginOnPublicAddress)
+		c, err = ParseConfig([]string{"-unsafe-dev-login-on-public-address"}, env(), io.Discard)
+		require.NoError(t, err)
+		require.True(t, c.UnsafeDevLoginOnPublicAddress)
+		var usage bytes.Buffer
+		_, err = ParseConfig([]string{"-h"}, env("PRAKSIS_LOGIN_KEY", "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXh4eHg=",
+			"PRAKSIS_OIDC_CLIENT_SECRET", "s3cret-value"), &usage)
+		require.ErrorIs(t, err, flag.ErrHelp)
+		for _, name := range []string{"-unsafe-dev-login-on-public-address", "PRAKSIS_UNSAFE_DEV_LOGIN_ON_PUBLIC_ADDRESS", "-login-key", "PRAKSIS_LOGIN_KEY"} {
+			require.Contains(t, usage.String(), name)
+		}
+		require.NotContains(t, usage.String(), "c2VjcmV0", "-h never prints a secret")
+		require.NotContains(t, usage.String(), "s3cret-value", "-h never prints a secret")
 	})
 
 	t.Run("bad values are refused, all at once", func(t *testing.T) {

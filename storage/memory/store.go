@@ -1,23 +1,35 @@
 // Package memory is a praksis store held in memory: for unit tests,
-// simulations and trying things out. It is safe for concurrent use;
-// transactions are serialised, and a transaction that fails leaves nothing
-// behind.
+// simulations and trying things out. [Store] implements practice.Store; the
+// contract is documented there.
+//
+// It is safe for concurrent use. Transactions are serialised: InTx holds
+// the store's write lock until fn returns, and changes the data in place,
+// keeping an undo log that a rollback (or the rollback of a nested InTx, a
+// savepoint) replays backwards, so a transaction costs what it changes, not
+// a copy of the store. InSnapshot and reads outside a transaction share a
+// read lock. Unique values are found through indexes, and so are an
+// organisation's places and a person's or an organisation's rights.
+//
+// A store call made with another context while an InTx callback runs in the
+// same goroutine waits for the callback for ever: inside a callback, use
+// its context.
 //
 // # Errors
 //
-// As every adapter, it returns errors for which errors.Is reports
-// practice.ErrNotFound or practice.ErrConflict in the cases the
-// practice.Store contract names.
+// The store returns the errors the practice.Store contract names:
+// *practice.Error values with ErrNotFound or ErrConflict, saying which
+// value is taken or that a version is stale.
 package memory
 
 import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
-	"maps"
 	"slices"
 	"sync"
+	"time"
+
+	"github.com/google/btree"
 
 	"github.com/praksis/praksis/practice"
 )
@@ -25,42 +37,61 @@ import (
 // Store is a practice.Store in memory. The zero value is not usable; call
 // [New].
 type Store struct {
-	mu sync.Mutex
-	d  *data
+	mu sync.RWMutex
+	d  data
 }
 
+// data is the store's tables and their indexes.
 type data struct {
-	institutions  map[practice.ID]practice.Institution
-	organisations map[practice.ID]practice.Organisation
-	places        map[practice.ID]practice.Place
-	versions      map[practice.ID][]practice.PlaceVersion // by place, in ValidFrom order
-	people        map[practice.ID]practice.Person
-	memberships   map[[2]practice.ID]practice.Membership // by organisation, person
-	staff         map[practice.StaffMembership]bool
+	institutions       map[practice.ID]practice.Institution
+	institutionCodes   map[string]practice.ID
+	institutionsByName *btree.BTreeG[named]
+
+	organisations       map[practice.ID]practice.Organisation
+	orgNumbers          map[string]practice.ID
+	organisationsByName *btree.BTreeG[named]
+
+	places      map[practice.ID]practice.Place
+	placesByOrg map[practice.ID]map[practice.ID]struct{}
+	versions    map[practice.ID][]practice.PlaceVersion // by place, in From order
+
+	people       map[practice.ID]practice.Person
+	emails       map[string]practice.ID // by practice.EmailKey
+	nationalIDs  map[string]practice.ID // by the number's digits
+	peopleByName *btree.BTreeG[named]
+
+	memberships   map[membershipKey]practice.Right
+	membersByOrg  map[practice.ID]map[practice.ID]struct{} // organisation → people
+	orgsByPerson  map[practice.ID]map[practice.ID]struct{} // person → organisations
+	staff         map[practice.StaffMembership]struct{}
+	staffByInst   map[practice.ID]map[practice.StaffMembership]struct{}
+	staffByPerson map[practice.ID]map[practice.StaffMembership]struct{}
 }
 
-func (d *data) clone() *data {
-	return &data{
-		institutions:  maps.Clone(d.institutions),
-		organisations: maps.Clone(d.organisations),
-		places:        maps.Clone(d.places),
-		versions:      maps.Clone(d.versions),
-		people:        maps.Clone(d.people),
-		memberships:   maps.Clone(d.memberships),
-		staff:         maps.Clone(d.staff),
-	}
-}
+type membershipKey struct{ organisation, person practice.ID }
 
 // New returns an empty Store.
 func New() *Store {
-	return &Store{d: &data{
-		institutions:  map[practice.ID]practice.Institution{},
-		organisations: map[practice.ID]practice.Organisation{},
-		places:        map[practice.ID]practice.Place{},
-		versions:      map[practice.ID][]practice.PlaceVersion{},
-		people:        map[practice.ID]practice.Person{},
-		memberships:   map[[2]practice.ID]practice.Membership{},
-		staff:         map[practice.StaffMembership]bool{},
+	return &Store{d: data{
+		institutions:        map[practice.ID]practice.Institution{},
+		institutionCodes:    map[string]practice.ID{},
+		institutionsByName:  btree.NewG(32, named.less),
+		organisations:       map[practice.ID]practice.Organisation{},
+		orgNumbers:          map[string]practice.ID{},
+		organisationsByName: btree.NewG(32, named.less),
+		peopleByName:        btree.NewG(32, named.less),
+		places:              map[practice.ID]practice.Place{},
+		placesByOrg:         map[practice.ID]map[practice.ID]struct{}{},
+		versions:            map[practice.ID][]practice.PlaceVersion{},
+		people:              map[practice.ID]practice.Person{},
+		emails:              map[string]practice.ID{},
+		nationalIDs:         map[string]practice.ID{},
+		memberships:         map[membershipKey]practice.Right{},
+		membersByOrg:        map[practice.ID]map[practice.ID]struct{}{},
+		orgsByPerson:        map[practice.ID]map[practice.ID]struct{}{},
+		staff:               map[practice.StaffMembership]struct{}{},
+		staffByInst:         map[practice.ID]map[practice.StaffMembership]struct{}{},
+		staffByPerson:       map[practice.ID]map[practice.StaffMembership]struct{}{},
 	}}
 }
 
@@ -68,454 +99,315 @@ var _ practice.Store = (*Store)(nil)
 
 type txKey struct{}
 
-// tx is a transaction's working copy of the data.
+// tx is a transaction: InTx's holds the write lock and logs how to undo
+// each change; InSnapshot's holds the read lock and may not write.
 type tx struct {
-	store *Store
-	d     *data
+	store    *Store
+	readOnly bool
+	ended    bool
+	undo     []func()
 }
 
-// InTx runs fn on a copy of the data, holding the store's lock, and keeps
-// the copy only if fn returns nil. Store calls inside fn must use the context
-// fn receives; a call with another context would wait for the lock forever.
-func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) (err error) {
-	if t, ok := ctx.Value(txKey{}).(*tx); ok && t.store == s {
-		return fn(ctx)
+// rollbackTo undoes the changes logged after the first n, last first.
+func (t *tx) rollbackTo(n int) {
+	for i := len(t.undo) - 1; i >= n; i-- {
+		t.undo[i]()
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t := &tx{store: s, d: s.d.clone()}
-	if err := fn(context.WithValue(ctx, txKey{}, t)); err != nil {
+	t.undo = t.undo[:n]
+}
+
+var (
+	errEnded    = errors.New("memory: the transaction of this context has ended")
+	errReadOnly = errors.New("memory: a snapshot is read-only: write in InTx")
+	errNoTx     = errors.New("memory: Lock must be called with the context of an InTx callback")
+)
+
+// usable returns an error if t has ended, or may not write and write is
+// true.
+func (t *tx) usable(write bool) error {
+	switch {
+	case t.ended:
+		return errEnded
+	case write && t.readOnly:
+		return errReadOnly
+	}
+	return nil
+}
+
+// txOf returns the transaction of s that ctx carries, or nil.
+func (s *Store) txOf(ctx context.Context) *tx {
+	if t, ok := ctx.Value(txKey{}).(*tx); ok && t.store == s {
+		return t
+	}
+	return nil
+}
+
+// InTx implements practice.Transactor. It holds the store's write lock
+// while fn runs; nested, it marks the undo log and rolls back to the mark if
+// fn fails.
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if t := s.txOf(ctx); t != nil {
+		if err := t.usable(true); err != nil {
+			return err
+		}
+		mark := len(t.undo)
+		ok := false
+		defer func() {
+			if !ok {
+				t.rollbackTo(mark)
+			}
+		}()
+		err := fn(ctx)
+		ok = err == nil
 		return err
 	}
-	s.d = t.d
-	return nil
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := &tx{store: s}
+	ok := false
+	defer func() {
+		if !ok {
+			t.rollbackTo(0)
+		}
+		t.ended, t.undo = true, nil
+	}()
+	err := fn(context.WithValue(ctx, txKey{}, t))
+	ok = err == nil
+	return err
 }
 
-// with runs fn on the data: the transaction's copy if ctx carries one, or
-// the store's data under its lock. A change outside a transaction must check
-// everything before it changes anything, so a failed call changes nothing.
-func (s *Store) with(ctx context.Context, fn func(d *data) error) error {
-	if t, ok := ctx.Value(txKey{}).(*tx); ok && t.store == s {
-		return fn(t.d)
+// InSnapshot implements practice.Transactor: fn runs under the store's read
+// lock, so no write happens meanwhile.
+func (s *Store) InSnapshot(ctx context.Context, fn func(ctx context.Context) error) error {
+	if t := s.txOf(ctx); t != nil {
+		if err := t.usable(false); err != nil {
+			return err
+		}
+		return fn(ctx)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	t := &tx{store: s, readOnly: true}
+	defer func() { t.ended = true }()
+	return fn(context.WithValue(ctx, txKey{}, t))
+}
+
+// Lock implements practice.Locker. Transactions are serialised already, so
+// it only checks that ctx carries one.
+func (s *Store) Lock(ctx context.Context, _ practice.LockScope, _ practice.ID) error {
+	t := s.txOf(ctx)
+	if t == nil {
+		return errNoTx
+	}
+	return t.usable(true)
+}
+
+// read runs fn on the data: under the transaction of ctx, or else under
+// the read lock.
+func (s *Store) read(ctx context.Context, fn func(d *data) error) error {
+	if t := s.txOf(ctx); t != nil {
+		if err := t.usable(false); err != nil {
+			return err
+		}
+		return fn(&s.d)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return fn(&s.d)
+}
+
+// change is how a write changes the data: do applies a change and logs
+// how to undo it, if a transaction may roll it back.
+type change struct{ t *tx }
+
+func (c change) do(apply, undo func()) {
+	apply()
+	if c.t != nil {
+		c.t.undo = append(c.t.undo, undo)
+	}
+}
+
+// write runs fn, which must check everything before it changes anything,
+// under the transaction of ctx, or else under the write lock.
+func (s *Store) write(ctx context.Context, fn func(d *data, c change) error) error {
+	if t := s.txOf(ctx); t != nil {
+		if err := t.usable(true); err != nil {
+			return err
+		}
+		return fn(&s.d, change{t})
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return fn(s.d)
+	return fn(&s.d, change{})
 }
 
-func notFound(what string, id practice.ID) error {
-	return fmt.Errorf("%s %s: %w", what, id, practice.ErrNotFound)
+// put sets m[k] = v, and undoes it by restoring what was there.
+func put[K comparable, V any](c change, m map[K]V, k K, v V) {
+	old, had := m[k]
+	c.do(func() { m[k] = v }, func() {
+		if had {
+			m[k] = old
+		} else {
+			delete(m, k)
+		}
+	})
 }
 
-func conflict(format string, args ...any) error {
-	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), practice.ErrConflict)
+// remove deletes m[k], and undoes it by putting it back.
+func remove[K comparable, V any](c change, m map[K]V, k K) {
+	old, had := m[k]
+	if !had {
+		return
+	}
+	c.do(func() { delete(m, k) }, func() { m[k] = old })
 }
 
-// update stores v under id if the stored version is expected: the
-// optimistic-concurrency rule of every Update method.
-func update[T any](m map[practice.ID]T, id practice.ID, version func(T) int, expected int, v T, what string) error {
+// addTo adds k to the set m[group], and removeFrom removes it.
+func addTo[G, K comparable](c change, m map[G]map[K]struct{}, group G, k K) {
+	c.do(func() {
+		set := m[group]
+		if set == nil {
+			set = map[K]struct{}{}
+			m[group] = set
+		}
+		set[k] = struct{}{}
+	}, func() { removeKey(m, group, k) })
+}
+
+func removeFrom[G, K comparable](c change, m map[G]map[K]struct{}, group G, k K) {
+	if _, ok := m[group][k]; !ok {
+		return
+	}
+	c.do(func() { removeKey(m, group, k) }, func() {
+		set := m[group]
+		if set == nil {
+			set = map[K]struct{}{}
+			m[group] = set
+		}
+		set[k] = struct{}{}
+	})
+}
+
+func removeKey[G, K comparable](m map[G]map[K]struct{}, group G, k K) {
+	delete(m[group], k)
+	if len(m[group]) == 0 {
+		delete(m, group)
+	}
+}
+
+// utc returns t as every store keeps it: in UTC, at microsecond precision.
+func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// update is the optimistic-concurrency check of every Update method: the
+// record exists and has the version given.
+func update[T any](m map[practice.ID]T, id practice.ID, version func(T) int, given int, what string) (T, error) {
 	old, ok := m[id]
 	if !ok {
-		return notFound(what, id)
+		return old, practice.NotFound("there is no %s %s", what, id)
 	}
-	if version(old) != expected {
-		return conflict("%s %s: version %d is stale, the stored version is %d", what, id, expected, version(old))
+	if version(old) != given {
+		return old, practice.Stale(nil)
 	}
-	m[id] = v
-	return nil
+	return old, nil
 }
 
-// CreateInstitution implements practice.Store.
-func (s *Store) CreateInstitution(ctx context.Context, in practice.Institution) error {
-	return s.with(ctx, func(d *data) error {
-		if _, ok := d.institutions[in.ID]; ok {
-			return conflict("institution %s exists", in.ID)
-		}
-		for _, x := range d.institutions {
-			if x.Code == in.Code {
-				return conflict("institution code %q is taken", in.Code)
-			}
-		}
-		d.institutions[in.ID] = in
-		return nil
-	})
-}
-
-// UpdateInstitution implements practice.Store.
-func (s *Store) UpdateInstitution(ctx context.Context, in practice.Institution) error {
-	return s.with(ctx, func(d *data) error {
-		for _, x := range d.institutions {
-			if x.Code == in.Code && x.ID != in.ID {
-				return conflict("institution code %q is taken", in.Code)
-			}
-		}
-		in.Version++
-		return update(d.institutions, in.ID, func(x practice.Institution) int { return x.Version }, in.Version-1, in, "institution")
-	})
-}
-
-// Institution implements practice.Store.
-func (s *Store) Institution(ctx context.Context, id practice.ID) (out practice.Institution, err error) {
-	err = s.with(ctx, func(d *data) error {
-		var ok bool
-		if out, ok = d.institutions[id]; !ok {
-			return notFound("institution", id)
-		}
-		return nil
-	})
-	return out, err
-}
-
-// Institutions implements practice.Store.
-func (s *Store) Institutions(ctx context.Context) (out []practice.Institution, err error) {
-	err = s.with(ctx, func(d *data) error {
-		out = sortedValues(d.institutions, func(a, b practice.Institution) int {
-			return cmp.Or(cmp.Compare(a.Name, b.Name), compareIDs(a.ID, b.ID))
+// list returns the page req asks for of items, which it orders by key: a
+// tuple of strings compared part by part, as the SQL adapters order their
+// columns (IDs as their text, which sorts as their bytes do).
+func list[T any](items []T, key func(T) []string, req practice.PageRequest) (practice.Page[T], error) {
+	type keyed struct {
+		key  []string
+		item T
+	}
+	ks := make([]keyed, len(items))
+	for i, it := range items {
+		ks[i] = keyed{key(it), it}
+	}
+	var zero T
+	after, err := req.After.Key(len(key(zero)))
+	if err != nil {
+		return practice.Page[T]{}, err
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return slices.Compare(a.key, b.key) })
+	start := 0
+	if after != nil {
+		start, _ = slices.BinarySearchFunc(ks, after, func(k keyed, t []string) int {
+			return cmp.Or(slices.Compare(k.key, t), -1) // the first key > after
 		})
-		return nil
-	})
-	return out, err
+	}
+	size := req.Size()
+	out := make([]T, 0, min(size+1, len(ks)-start))
+	for _, k := range ks[start:min(len(ks), start+size+1)] {
+		out = append(out, k.item)
+	}
+	return practice.PageOf(out, size, key), nil
 }
 
-func sortedValues[K comparable, V any](m map[K]V, cmp func(a, b V) int) []V {
-	out := slices.Collect(maps.Values(m))
-	slices.SortFunc(out, cmp)
-	if out == nil {
-		out = []V{}
+// named is the sort key of a list ordered by name, then ID: an entry of an
+// ordered index.
+type named struct {
+	name string
+	id   practice.ID
+}
+
+func (a named) less(b named) bool {
+	return a.name < b.name || a.name == b.name && a.id.Compare(b.id) < 0
+}
+
+// index adds k to the ordered index t, and undoes it by removing it.
+func index(c change, t *btree.BTreeG[named], k named) {
+	c.do(func() { t.ReplaceOrInsert(k) }, func() { t.Delete(k) })
+}
+
+// unindex removes k from the ordered index t, and undoes it by adding it.
+func unindex(c change, t *btree.BTreeG[named], k named) {
+	c.do(func() { t.Delete(k) }, func() { t.ReplaceOrInsert(k) })
+}
+
+// listNamed returns the page req asks for of a list ordered by name, then
+// ID, walking the ordered index t from the cursor: get gives the item of
+// an entry, and false if the list's filter leaves it out. A page costs
+// what it reads of the index, not the size of the list. The cursor's key
+// is compared as text, as the SQL adapters compare it.
+func listNamed[T any](t *btree.BTreeG[named], req practice.PageRequest, get func(named) (T, bool), key func(T) []string) (practice.Page[T], error) {
+	after, err := req.After.Key(2)
+	if err != nil {
+		return practice.Page[T]{}, err
+	}
+	size := req.Size()
+	out := make([]T, 0, min(size+1, 64))
+	visit := func(k named) bool {
+		if after != nil && k.name == after[0] && k.id.String() <= after[1] {
+			return true
+		}
+		if item, ok := get(k); ok {
+			out = append(out, item)
+		}
+		return len(out) <= size
+	}
+	if after == nil {
+		t.Ascend(visit)
+	} else {
+		t.AscendGreaterOrEqual(named{name: after[0]}, visit)
+	}
+	return practice.PageOf(out, size, key), nil
+}
+
+// valuesOf returns the values of m whose keys are in the set keys.
+func valuesOf[K comparable, V any](m map[K]V, keys map[K]struct{}) []V {
+	out := make([]V, 0, len(keys))
+	for k := range keys {
+		if v, ok := m[k]; ok {
+			out = append(out, v)
+		}
 	}
 	return out
 }
 
-func compareIDs(a, b practice.ID) int { return a.Compare(b) }
-
-// CreateOrganisation implements practice.Store.
-func (s *Store) CreateOrganisation(ctx context.Context, o practice.Organisation) error {
-	return s.with(ctx, func(d *data) error {
-		if _, ok := d.organisations[o.ID]; ok {
-			return conflict("organisation %s exists", o.ID)
-		}
-		if err := orgNumberFree(d, o); err != nil {
-			return err
-		}
-		d.organisations[o.ID] = o
-		return nil
-	})
-}
-
-func orgNumberFree(d *data, o practice.Organisation) error {
-	for _, x := range d.organisations {
-		if x.OrgNumber == o.OrgNumber && x.ID != o.ID {
-			return conflict("organisation number %s is taken", o.OrgNumber)
-		}
+func allValues[K comparable, V any](m map[K]V) []V {
+	out := make([]V, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
 	}
-	return nil
-}
-
-// UpdateOrganisation implements practice.Store.
-func (s *Store) UpdateOrganisation(ctx context.Context, o practice.Organisation) error {
-	return s.with(ctx, func(d *data) error {
-		if err := orgNumberFree(d, o); err != nil {
-			return err
-		}
-		o.Version++
-		return update(d.organisations, o.ID, func(x practice.Organisation) int { return x.Version }, o.Version-1, o, "organisation")
-	})
-}
-
-// Organisation implements practice.Store.
-func (s *Store) Organisation(ctx context.Context, id practice.ID) (out practice.Organisation, err error) {
-	err = s.with(ctx, func(d *data) error {
-		var ok bool
-		if out, ok = d.organisations[id]; !ok {
-			return notFound("organisation", id)
-		}
-		return nil
-	})
-	return out, err
-}
-
-// LockOrganisation implements practice.Store. Transactions are serialised
-// already, so it only checks that the organisation exists.
-func (s *Store) LockOrganisation(ctx context.Context, id practice.ID) error {
-	if _, ok := ctx.Value(txKey{}).(*tx); !ok {
-		return errors.New("memory: LockOrganisation called outside a transaction")
-	}
-	_, err := s.Organisation(ctx, id)
-	return err
-}
-
-// Organisations implements practice.Store.
-func (s *Store) Organisations(ctx context.Context, f practice.OrganisationFilter) (out []practice.Organisation, err error) {
-	err = s.with(ctx, func(d *data) error {
-		out = sortedValues(d.organisations, func(a, b practice.Organisation) int {
-			return cmp.Or(cmp.Compare(a.Name, b.Name), compareIDs(a.ID, b.ID))
-		})
-		if f.OrgNumber != "" {
-			out = slices.DeleteFunc(out, func(o practice.Organisation) bool { return o.OrgNumber != f.OrgNumber })
-		}
-		return nil
-	})
-	return out, err
-}
-
-// CreatePlace implements practice.Store.
-func (s *Store) CreatePlace(ctx context.Context, p practice.Place) error {
-	return s.with(ctx, func(d *data) error {
-		if _, ok := d.places[p.ID]; ok {
-			return conflict("place %s exists", p.ID)
-		}
-		if _, ok := d.organisations[p.OrganisationID]; !ok {
-			return notFound("organisation", p.OrganisationID)
-		}
-		d.places[p.ID] = p
-		return nil
-	})
-}
-
-// UpdatePlace implements practice.Store.
-func (s *Store) UpdatePlace(ctx context.Context, p practice.Place) error {
-	return s.with(ctx, func(d *data) error {
-		old, ok := d.places[p.ID]
-		if !ok {
-			return notFound("place", p.ID)
-		}
-		p.OrganisationID, p.CreatedAt = old.OrganisationID, old.CreatedAt
-		p.Version++
-		return update(d.places, p.ID, func(x practice.Place) int { return x.Version }, p.Version-1, p, "place")
-	})
-}
-
-// Place implements practice.Store.
-func (s *Store) Place(ctx context.Context, id practice.ID) (out practice.Place, err error) {
-	err = s.with(ctx, func(d *data) error {
-		var ok bool
-		if out, ok = d.places[id]; !ok {
-			return notFound("place", id)
-		}
-		return nil
-	})
-	return out, err
-}
-
-// Places implements practice.Store.
-func (s *Store) Places(ctx context.Context, organisationID practice.ID) (out []practice.Place, err error) {
-	err = s.with(ctx, func(d *data) error {
-		out = sortedValues(d.places, func(a, b practice.Place) int { return compareIDs(a.ID, b.ID) })
-		out = slices.DeleteFunc(out, func(p practice.Place) bool { return p.OrganisationID != organisationID })
-		return nil
-	})
-	return out, err
-}
-
-// AddPlaceVersion implements practice.Store.
-func (s *Store) AddPlaceVersion(ctx context.Context, v practice.PlaceVersion) error {
-	return s.with(ctx, func(d *data) error {
-		if _, ok := d.places[v.PlaceID]; !ok {
-			return notFound("place", v.PlaceID)
-		}
-		if _, ok := d.places[v.ParentID]; !ok && v.ParentID != practice.NilID {
-			return notFound("parent place", v.ParentID)
-		}
-		vs := d.versions[v.PlaceID]
-		i, found := slices.BinarySearchFunc(vs, v.ValidFrom, func(x practice.PlaceVersion, t practice.Date) int {
-			return x.ValidFrom.Compare(t)
-		})
-		if found {
-			return conflict("place %s already has a version from %s", v.PlaceID, v.ValidFrom)
-		}
-		d.versions[v.PlaceID] = slices.Insert(slices.Clone(vs), i, v)
-		return nil
-	})
-}
-
-// PlaceVersions implements practice.Store.
-func (s *Store) PlaceVersions(ctx context.Context, organisationID practice.ID) (out []practice.PlaceVersion, err error) {
-	err = s.with(ctx, func(d *data) error {
-		out = []practice.PlaceVersion{}
-		places := sortedValues(d.places, func(a, b practice.Place) int { return compareIDs(a.ID, b.ID) })
-		for _, p := range places {
-			if p.OrganisationID == organisationID {
-				out = append(out, d.versions[p.ID]...)
-			}
-		}
-		return nil
-	})
-	return out, err
-}
-
-func clonePerson(p practice.Person) practice.Person {
-	p.Profile.Teaches = slices.Clone(p.Profile.Teaches)
-	p.Profile.Supervises = slices.Clone(p.Profile.Supervises)
-	return p
-}
-
-func personFree(d *data, p practice.Person) error {
-	for _, x := range d.people {
-		if x.ID == p.ID {
-			continue
-		}
-		if x.Email == p.Email {
-			return conflict("e-mail %s is taken", p.Email)
-		}
-		if !p.NationalID.IsZero() && x.NationalID.Reveal() == p.NationalID.Reveal() {
-			return conflict("the national identity number is taken")
-		}
-	}
-	return nil
-}
-
-// CreatePerson implements practice.Store.
-func (s *Store) CreatePerson(ctx context.Context, p practice.Person) error {
-	return s.with(ctx, func(d *data) error {
-		if _, ok := d.people[p.ID]; ok {
-			return conflict("person %s exists", p.ID)
-		}
-		if err := personFree(d, p); err != nil {
-			return err
-		}
-		d.people[p.ID] = clonePerson(p)
-		return nil
-	})
-}
-
-// UpdatePerson implements practice.Store.
-func (s *Store) UpdatePerson(ctx context.Context, p practice.Person) error {
-	return s.with(ctx, func(d *data) error {
-		if err := personFree(d, p); err != nil {
-			return err
-		}
-		p = clonePerson(p)
-		p.Version++
-		return update(d.people, p.ID, func(x practice.Person) int { return x.Version }, p.Version-1, p, "person")
-	})
-}
-
-// Person implements practice.Store.
-func (s *Store) Person(ctx context.Context, id practice.ID) (out practice.Person, err error) {
-	err = s.with(ctx, func(d *data) error {
-		p, ok := d.people[id]
-		if !ok {
-			return notFound("person", id)
-		}
-		out = clonePerson(p)
-		return nil
-	})
-	return out, err
-}
-
-// PersonByNationalID implements practice.Store.
-func (s *Store) PersonByNationalID(ctx context.Context, n practice.NationalID) (out practice.Person, err error) {
-	err = s.with(ctx, func(d *data) error {
-		for _, p := range d.people {
-			if !n.IsZero() && p.NationalID.Reveal() == n.Reveal() {
-				out = clonePerson(p)
-				return nil
-			}
-		}
-		return fmt.Errorf("person by national identity number: %w", practice.ErrNotFound)
-	})
-	return out, err
-}
-
-// People implements practice.Store.
-func (s *Store) People(ctx context.Context, f practice.PeopleFilter) (out []practice.Person, err error) {
-	err = s.with(ctx, func(d *data) error {
-		out = sortedValues(d.people, func(a, b practice.Person) int {
-			return cmp.Or(cmp.Compare(a.Name, b.Name), compareIDs(a.ID, b.ID))
-		})
-		out = slices.DeleteFunc(out, func(p practice.Person) bool {
-			_, member := d.memberships[[2]practice.ID{f.OrganisationID, p.ID}]
-			return f.OrganisationID != practice.NilID && !member || f.Email != "" && p.Email != f.Email
-		})
-		for i := range out {
-			out[i] = clonePerson(out[i])
-		}
-		return nil
-	})
-	return out, err
-}
-
-// PutMembership implements practice.Store.
-func (s *Store) PutMembership(ctx context.Context, m practice.Membership) error {
-	return s.with(ctx, func(d *data) error {
-		if _, ok := d.organisations[m.OrganisationID]; !ok {
-			return notFound("organisation", m.OrganisationID)
-		}
-		if _, ok := d.people[m.PersonID]; !ok {
-			return notFound("person", m.PersonID)
-		}
-		d.memberships[[2]practice.ID{m.OrganisationID, m.PersonID}] = m
-		return nil
-	})
-}
-
-// DeleteMembership implements practice.Store.
-func (s *Store) DeleteMembership(ctx context.Context, organisationID, personID practice.ID) error {
-	return s.with(ctx, func(d *data) error {
-		k := [2]practice.ID{organisationID, personID}
-		if _, ok := d.memberships[k]; !ok {
-			return fmt.Errorf("membership of person %s at organisation %s: %w", personID, organisationID, practice.ErrNotFound)
-		}
-		delete(d.memberships, k)
-		return nil
-	})
-}
-
-// Memberships implements practice.Store.
-func (s *Store) Memberships(ctx context.Context, f practice.MembershipFilter) (out []practice.Membership, err error) {
-	err = s.with(ctx, func(d *data) error {
-		out = sortedValues(d.memberships, func(a, b practice.Membership) int {
-			return cmp.Or(compareIDs(a.OrganisationID, b.OrganisationID), compareIDs(a.PersonID, b.PersonID))
-		})
-		out = slices.DeleteFunc(out, func(m practice.Membership) bool {
-			return f.OrganisationID != practice.NilID && m.OrganisationID != f.OrganisationID ||
-				f.PersonID != practice.NilID && m.PersonID != f.PersonID
-		})
-		return nil
-	})
-	return out, err
-}
-
-// PutStaffRole implements practice.Store.
-func (s *Store) PutStaffRole(ctx context.Context, sm practice.StaffMembership) error {
-	return s.with(ctx, func(d *data) error {
-		if _, ok := d.institutions[sm.InstitutionID]; !ok {
-			return notFound("institution", sm.InstitutionID)
-		}
-		if _, ok := d.people[sm.PersonID]; !ok {
-			return notFound("person", sm.PersonID)
-		}
-		d.staff[sm] = true
-		return nil
-	})
-}
-
-// DeleteStaffRole implements practice.Store.
-func (s *Store) DeleteStaffRole(ctx context.Context, sm practice.StaffMembership) error {
-	return s.with(ctx, func(d *data) error {
-		if !d.staff[sm] {
-			return fmt.Errorf("%s role of person %s at institution %s: %w", sm.Role, sm.PersonID, sm.InstitutionID, practice.ErrNotFound)
-		}
-		delete(d.staff, sm)
-		return nil
-	})
-}
-
-// StaffRoles implements practice.Store.
-func (s *Store) StaffRoles(ctx context.Context, f practice.StaffFilter) (out []practice.StaffMembership, err error) {
-	err = s.with(ctx, func(d *data) error {
-		out = slices.Collect(maps.Keys(d.staff))
-		slices.SortFunc(out, func(a, b practice.StaffMembership) int {
-			return cmp.Or(compareIDs(a.InstitutionID, b.InstitutionID), compareIDs(a.PersonID, b.PersonID), cmp.Compare(a.Role, b.Role))
-		})
-		out = slices.DeleteFunc(out, func(s practice.StaffMembership) bool {
-			return f.InstitutionID != practice.NilID && s.InstitutionID != f.InstitutionID ||
-				f.PersonID != practice.NilID && s.PersonID != f.PersonID
-		})
-		if out == nil {
-			out = []practice.StaffMembership{}
-		}
-		return nil
-	})
-	return out, err
+	return out
 }

@@ -10,6 +10,12 @@ import (
 
 const institutionColumns = `id, name, code, version, created_at, updated_at`
 
+// institutionOrder is the order of Institutions, and institutionKey an
+// institution's place in it.
+var institutionOrder = []keyColumn{textKey("name"), idKey("id")}
+
+func institutionKey(in practice.Institution) []string { return []string{in.Name, in.ID.String()} }
+
 func scanInstitution(row pgx.Row) (practice.Institution, error) {
 	var in practice.Institution
 	if err := row.Scan(&in.ID, &in.Name, &in.Code, &in.Version, &in.CreatedAt, &in.UpdatedAt); err != nil {
@@ -19,32 +25,27 @@ func scanInstitution(row pgx.Row) (practice.Institution, error) {
 	return in, nil
 }
 
-// CreateInstitution stores a new institution as given. It returns
-// ErrConflict if the ID or the Code is taken.
+// CreateInstitution implements practice.InstitutionStore.
 func (s *Store) CreateInstitution(ctx context.Context, in practice.Institution) error {
-	_, err := s.db(ctx).Exec(ctx, `INSERT INTO institutions (`+institutionColumns+`) VALUES ($1, $2, $3, $4, $5, $6)`,
+	_, err := s.exec(ctx, `INSERT INTO institutions (`+institutionColumns+`) VALUES ($1, $2, $3, $4, $5, $6)`,
 		in.ID, in.Name, in.Code, in.Version, in.CreatedAt, in.UpdatedAt)
-	return interpretError(err)
+	return err
 }
 
-// UpdateInstitution stores in's name, code and UpdatedAt with version
-// in.Version+1 if the stored version is in.Version. It returns ErrNotFound
-// if there is no institution in.ID, ErrConflict if the stored version
-// differs or the Code is taken. CreatedAt is never changed.
+// UpdateInstitution implements practice.InstitutionStore.
 func (s *Store) UpdateInstitution(ctx context.Context, in practice.Institution) error {
-	tag, err := s.db(ctx).Exec(ctx, `UPDATE institutions SET name = $3, code = $4, updated_at = $5, version = version + 1
-		WHERE id = $1 AND version = $2`, in.ID, in.Version, in.Name, in.Code, in.UpdatedAt)
-	return s.updated(ctx, tag, err, "institutions", in.ID, in.Version)
+	return s.update(ctx, "institution", "institutions", `name = $3, code = $4, updated_at = $5`, in.ID, in.Version,
+		in.Name, in.Code, in.UpdatedAt)
 }
 
-// Institution returns the institution id, or ErrNotFound.
+// Institution implements practice.InstitutionStore.
 func (s *Store) Institution(ctx context.Context, id practice.ID) (practice.Institution, error) {
-	in, err := scanInstitution(s.db(ctx).QueryRow(ctx, `SELECT `+institutionColumns+` FROM institutions WHERE id = $1`, id))
-	return in, interpretError(err)
+	return get(ctx, s.reader(ctx), scanInstitution, "there is no institution "+id.String(),
+		`SELECT `+institutionColumns+` FROM institutions WHERE id = $1`, id)
 }
 
-// Institutions returns all institutions ordered by name, then ID.
-func (s *Store) Institutions(ctx context.Context) ([]practice.Institution, error) {
-	return queryAll(ctx, s.db(ctx), scanInstitution,
-		`SELECT `+institutionColumns+` FROM institutions ORDER BY name COLLATE "C", id`)
+// Institutions implements practice.InstitutionStore.
+func (s *Store) Institutions(ctx context.Context, f practice.InstitutionFilter) (practice.Page[practice.Institution], error) {
+	q := psql.Select(institutionColumns).From("institutions")
+	return list(ctx, s.reader(ctx), q, institutionOrder, f.Page, scanInstitution, institutionKey)
 }

@@ -5,19 +5,21 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"sort"
-	"strconv"
-	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/praksis/praksis/practice"
+	"github.com/praksis/praksis/storage/internal/migrate"
 )
 
 //go:embed migration/*.sql
 var migrationFiles embed.FS
 
 // Migrations holds the schema's migrations as SQL files at its root, named
-// NNN_name.up.sql and NNN_name.down.sql with NNN the version. [Store.Migrate]
-// applies the up files; read them here to run them with your own tool.
+// NNNN_name.up.sql and NNNN_name.down.sql with NNNN the version (the naming
+// golang-migrate reads). [Store.Migrate] applies the up files; read them
+// here to run them with your own tool.
 var Migrations fs.FS = mustSub(migrationFiles, "migration")
 
 func mustSub(f fs.FS, dir string) fs.FS {
@@ -28,96 +30,117 @@ func mustSub(f fs.FS, dir string) fs.FS {
 	return sub
 }
 
-// migrationLockID is the key of the transaction-level advisory lock Migrate
-// holds, so that processes migrating at once take turns. It is the first
-// eight bytes of "praksis!" read as a big-endian integer.
+// migrationLockID is the key of the transaction-level advisory lock each
+// migration's transaction holds, so that processes migrating at once take
+// turns. It is the first eight bytes of "praksis!" read as a big-endian
+// integer.
 const migrationLockID int64 = 0x7072616b73697321
 
-// migration is one up migration.
-type migration struct {
-	version int
-	name    string // the file name
-	sql     string
-}
-
-// upMigrations returns the up migrations of fsys, ordered by version.
-func upMigrations(fsys fs.FS) ([]migration, error) {
-	names, err := fs.Glob(fsys, "*.up.sql")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	seen := map[int]string{}
-	for _, name := range names {
-		prefix, _, ok := strings.Cut(name, "_")
-		v, err := strconv.Atoi(prefix)
-		if !ok || err != nil || v < 1 {
-			return nil, fmt.Errorf("postgres: migration %s: the name must start with a version number and '_'", name)
-		}
-		if other, dup := seen[v]; dup {
-			return nil, fmt.Errorf("postgres: migrations %s and %s have the same version", other, name)
-		}
-		seen[v] = name
-		b, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: name, sql: string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	return ms, nil
-}
-
 // Migrate brings the schema up to date: it applies, in order, each up
-// migration of [Migrations] that the table praksis_migration does not list,
-// and records it there. Everything happens in one transaction under an
-// advisory lock, so a failed migration leaves nothing behind and processes
-// migrating at once take turns. With nothing to apply it changes nothing,
-// so call it on every start-up.
+// migration of [Migrations] that the table praksis_migration does not
+// record, each in a transaction of its own, under an advisory lock, with
+// its record (the runner of storage/internal/migrate). With nothing to
+// apply it changes nothing, so call it on every start-up, from as many
+// processes as you like. Databases migrated by earlier versions of this
+// package, which recorded version 1 as 001_kernel.up.sql, go on from
+// version 2, with the record renamed to the file's name now.
 //
 // The tables are made in the first schema of the connections' search_path.
 func (s *Store) Migrate(ctx context.Context) error {
-	ms, err := upMigrations(Migrations)
+	ms, err := migrate.Load(Migrations)
 	if err != nil {
 		return err
 	}
+	if _, err = migrate.Up(ctx, migrator{s}, ms); err != nil {
+		return err
+	}
+	return s.Backfill(ctx)
+}
+
+// Backfill stores what the migrations do not compute in SQL: the search
+// key (practice.SearchKey) of each person stored before migration 0002,
+// which that migration leaves NULL because lower() folds letters beyond
+// ASCII only in some locales. Until it runs, no search finds those people.
+// [Store.Migrate] runs it; an application that applies [Migrations] with
+// its own tool calls it once the files are applied. It is idempotent, and
+// cheap when there is nothing to do.
+func (s *Store) Backfill(ctx context.Context) error {
 	return s.InTx(ctx, func(ctx context.Context) error {
-		db := s.db(ctx)
-		if _, err := db.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLockID); err != nil {
-			return fmt.Errorf("migrate: lock: %w", interpretError(err))
-		}
-		if _, err := db.Exec(ctx, `CREATE TABLE IF NOT EXISTS praksis_migration (
-			version    integer     PRIMARY KEY,
-			name       text        NOT NULL,
-			applied_at timestamptz NOT NULL DEFAULT now()
-		)`); err != nil {
-			return fmt.Errorf("migrate: %w", interpretError(err))
-		}
-		rows, err := db.Query(ctx, `SELECT version FROM praksis_migration`)
+		v, _ := s.txOf(ctx)
+		rows, err := v.tx.Query(ctx, `SELECT id, name, email FROM people WHERE search_key IS NULL FOR UPDATE`)
 		if err != nil {
-			return fmt.Errorf("migrate: %w", interpretError(err))
+			return interpretError(err, "")
 		}
-		versions, err := pgx.CollectRows(rows, pgx.RowTo[int])
+		type person struct {
+			ID    practice.ID
+			Name  string
+			Email string
+		}
+		people, err := pgx.CollectRows(rows, pgx.RowToStructByPos[person])
 		if err != nil {
-			return fmt.Errorf("migrate: %w", interpretError(err))
+			return interpretError(err, "")
 		}
-		applied := map[int]bool{}
-		for _, v := range versions {
-			applied[v] = true
-		}
-		for _, m := range ms {
-			if applied[m.version] {
-				continue
-			}
-			// Exec without arguments uses the simple protocol, which runs
-			// a file of several statements.
-			if _, err := db.Exec(ctx, m.sql); err != nil {
-				return fmt.Errorf("migrate: %s: %w", m.name, interpretError(err))
-			}
-			if _, err := db.Exec(ctx, `INSERT INTO praksis_migration (version, name) VALUES ($1, $2)`, m.version, m.name); err != nil {
-				return fmt.Errorf("migrate: record %s: %w", m.name, interpretError(err))
+		for _, p := range people {
+			key := practice.SearchKey(practice.Person{Name: p.Name, Email: p.Email})
+			if _, err := v.tx.Exec(ctx, `UPDATE people SET search_key = $2 WHERE id = $1`, p.ID, key); err != nil {
+				return interpretError(err, "")
 			}
 		}
 		return nil
 	})
+}
+
+// migrator is the store as the migration runner uses it.
+type migrator struct{ s *Store }
+
+// InLockedTx implements migrate.DB with InTx and pg_advisory_xact_lock.
+func (m migrator) InLockedTx(ctx context.Context, fn func(ctx context.Context, tx migrate.Tx) error) error {
+	return m.s.InTx(ctx, func(ctx context.Context) error {
+		v, _ := m.s.txOf(ctx)
+		if _, err := v.tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLockID); err != nil {
+			return fmt.Errorf("lock: %w", interpretError(err, ""))
+		}
+		return fn(ctx, migrationTx{v.tx})
+	})
+}
+
+// migrationTx implements migrate.Tx in one transaction.
+type migrationTx struct{ tx pgx.Tx }
+
+// CreateTable creates the bookkeeping table if it does not exist, and
+// renames the record of a database migrated by earlier versions of this
+// package, which named version 1 001_kernel.up.sql, to the file's name
+// now, so that every database records the same names.
+func (t migrationTx) CreateTable(ctx context.Context) error {
+	_, err := t.tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS `+migrate.Table+` (
+		version    integer     PRIMARY KEY,
+		name       text        NOT NULL,
+		applied_at timestamptz NOT NULL DEFAULT now()
+	)`)
+	if err != nil {
+		return interpretError(err, "")
+	}
+	_, err = t.tx.Exec(ctx, `UPDATE `+migrate.Table+` SET name = '0001_kernel.up.sql' WHERE version = 1 AND name = '001_kernel.up.sql'`)
+	return interpretError(err, "")
+}
+
+func (t migrationTx) Applied(ctx context.Context) ([]int, error) {
+	rows, err := t.tx.Query(ctx, `SELECT version FROM `+migrate.Table)
+	if err != nil {
+		return nil, interpretError(err, "")
+	}
+	versions, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	return versions, interpretError(err, "")
+}
+
+// Exec runs script without arguments, so pgx sends it with the simple
+// protocol, which runs a script of several statements.
+func (t migrationTx) Exec(ctx context.Context, script string) error {
+	_, err := t.tx.Exec(ctx, script)
+	return interpretError(err, "")
+}
+
+func (t migrationTx) Record(ctx context.Context, m migrate.Migration, at time.Time) error {
+	_, err := t.tx.Exec(ctx, `INSERT INTO `+migrate.Table+` (version, name, applied_at) VALUES ($1, $2, $3)`, m.Version, m.Name, at)
+	return interpretError(err, "")
 }

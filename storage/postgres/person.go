@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -11,6 +12,12 @@ import (
 )
 
 const personColumns = `id, name, email, phone, national_id, profile, version, created_at, updated_at`
+
+// personOrder is the order of People, and personKey a person's place in
+// it.
+var personOrder = []keyColumn{textKey("name"), idKey("id")}
+
+func personKey(p practice.Person) []string { return []string{p.Name, p.ID.String()} }
 
 // profileRow is a [practice.Profile] as stored in people.profile. It has
 // its own JSON names, so the stored form does not follow the API's, and no
@@ -56,57 +63,67 @@ func profileJSON(p practice.Profile) ([]byte, error) {
 	return b, nil
 }
 
-// CreatePerson stores a new person. It returns ErrConflict if the ID, the
-// Email (compared in lower case) or a non-zero NationalID is taken.
+// CreatePerson implements practice.PersonStore. Besides the person, it
+// stores practice.EmailKey of the e-mail in email_key, which is unique, and
+// practice.SearchKey in search_key, both computed here, so they never
+// depend on the database's locale.
 func (s *Store) CreatePerson(ctx context.Context, p practice.Person) error {
 	profile, err := profileJSON(p.Profile)
 	if err != nil {
 		return err
 	}
-	_, err = s.db(ctx).Exec(ctx, `INSERT INTO people (`+personColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		p.ID, p.Name, p.Email, p.Phone, nullNationalID(p.NationalID), profile, p.Version, p.CreatedAt, p.UpdatedAt)
-	return interpretError(err)
+	_, err = s.exec(ctx, `INSERT INTO people (`+personColumns+`, email_key, search_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		p.ID, p.Name, p.Email, p.Phone, nullNationalID(p.NationalID), profile, p.Version, p.CreatedAt, p.UpdatedAt,
+		practice.EmailKey(p.Email), practice.SearchKey(p))
+	return err
 }
 
-// UpdatePerson stores p (all but CreatedAt) under the rules of
-// [Store.UpdateInstitution]; a taken Email or NationalID is ErrConflict.
+// UpdatePerson implements practice.PersonStore, keeping email_key and
+// search_key as CreatePerson does.
 func (s *Store) UpdatePerson(ctx context.Context, p practice.Person) error {
 	profile, err := profileJSON(p.Profile)
 	if err != nil {
 		return err
 	}
-	tag, err := s.db(ctx).Exec(ctx, `UPDATE people SET name = $3, email = $4, phone = $5, national_id = $6, profile = $7,
-		updated_at = $8, version = version + 1
-		WHERE id = $1 AND version = $2`,
-		p.ID, p.Version, p.Name, p.Email, p.Phone, nullNationalID(p.NationalID), profile, p.UpdatedAt)
-	return s.updated(ctx, tag, err, "people", p.ID, p.Version)
+	return s.update(ctx, "person", "people",
+		`name = $3, email = $4, phone = $5, national_id = $6, profile = $7, updated_at = $8, email_key = $9, search_key = $10`,
+		p.ID, p.Version, p.Name, p.Email, p.Phone, nullNationalID(p.NationalID), profile, p.UpdatedAt,
+		practice.EmailKey(p.Email), practice.SearchKey(p))
 }
 
-// Person returns the person id, or ErrNotFound.
+// Person implements practice.PersonStore.
 func (s *Store) Person(ctx context.Context, id practice.ID) (practice.Person, error) {
-	p, err := scanPerson(s.db(ctx).QueryRow(ctx, `SELECT `+personColumns+` FROM people WHERE id = $1`, id))
-	return p, interpretError(err)
+	return get(ctx, s.reader(ctx), scanPerson, "there is no person "+id.String(),
+		`SELECT `+personColumns+` FROM people WHERE id = $1`, id)
 }
 
-// PersonByNationalID returns the person with that national identity number,
-// or ErrNotFound; nobody has the zero NationalID.
+// PersonByNationalID implements practice.PersonStore.
 func (s *Store) PersonByNationalID(ctx context.Context, n practice.NationalID) (practice.Person, error) {
+	const missing = "nobody has that national identity number"
 	if n.IsZero() {
-		return practice.Person{}, practice.ErrNotFound
+		return practice.Person{}, practice.NotFound(missing)
 	}
-	p, err := scanPerson(s.db(ctx).QueryRow(ctx, `SELECT `+personColumns+` FROM people WHERE national_id = $1`, n.Reveal()))
-	return p, interpretError(err)
+	return get(ctx, s.reader(ctx), scanPerson, missing,
+		`SELECT `+personColumns+` FROM people WHERE national_id = $1`, n.Reveal())
 }
 
-// People returns the people f selects, ordered by name, then ID. The e-mail
-// of PeopleFilter is compared in lower case.
-func (s *Store) People(ctx context.Context, f practice.PeopleFilter) ([]practice.Person, error) {
-	q := psql.Select(personColumns).From("people").OrderBy(`name COLLATE "C"`, "id")
+// likeEscaper escapes the characters that LIKE gives a meaning, with the
+// escape character '\'.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// People implements practice.PersonStore. The e-mail of the filter is
+// compared by email_key, and the query is found in search_key with LIKE.
+func (s *Store) People(ctx context.Context, f practice.PeopleFilter) (practice.Page[practice.Person], error) {
+	q := psql.Select(personColumns).From("people")
 	if f.OrganisationID != practice.NilID {
 		q = q.Where("EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = people.id AND m.organisation_id = ?)", f.OrganisationID)
 	}
 	if f.Email != "" {
-		q = q.Where("lower(email) = lower(?)", f.Email)
+		q = q.Where("email_key = ?", practice.EmailKey(f.Email))
 	}
-	return selectAll(ctx, s.db(ctx), scanPerson, q)
+	if query := practice.QueryKey(f.Query); query != "" {
+		q = q.Where(`search_key LIKE ? ESCAPE E'\\'`, "%"+likeEscaper.Replace(query)+"%")
+	}
+	return list(ctx, s.reader(ctx), q, personOrder, f.Page, scanPerson, personKey)
 }

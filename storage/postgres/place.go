@@ -11,6 +11,11 @@ import (
 
 const placeColumns = `id, organisation_id, description, address, email, phone, picture_ref, version, created_at, updated_at`
 
+// placeOrder is the order of Places, and placeKey a place's place in it.
+var placeOrder = []keyColumn{idKey("id")}
+
+func placeKey(p practice.Place) []string { return []string{p.ID.String()} }
+
 func scanPlace(row pgx.Row) (practice.Place, error) {
 	var p practice.Place
 	pr := &p.Presentation
@@ -22,35 +27,45 @@ func scanPlace(row pgx.Row) (practice.Place, error) {
 	return p, nil
 }
 
-// CreatePlace stores a new place. It returns ErrConflict if the ID is taken
-// and ErrNotFound if the organisation does not exist.
+// CreatePlace implements practice.PlaceStore.
 func (s *Store) CreatePlace(ctx context.Context, p practice.Place) error {
 	pr := p.Presentation
-	_, err := s.db(ctx).Exec(ctx, `INSERT INTO places (`+placeColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+	_, err := s.exec(ctx, `INSERT INTO places (`+placeColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		p.ID, p.OrganisationID, pr.Description, pr.Address, pr.Email, pr.Phone, pr.PictureRef, p.Version, p.CreatedAt, p.UpdatedAt)
-	return interpretError(err)
+	return err
 }
 
-// UpdatePlace stores p's presentation and UpdatedAt under the rules of
-// [Store.UpdateInstitution]. It never changes p's organisation.
+// UpdatePlace implements practice.PlaceStore.
 func (s *Store) UpdatePlace(ctx context.Context, p practice.Place) error {
 	pr := p.Presentation
-	tag, err := s.db(ctx).Exec(ctx, `UPDATE places SET description = $3, address = $4, email = $5, phone = $6, picture_ref = $7,
-		updated_at = $8, version = version + 1
-		WHERE id = $1 AND version = $2`, p.ID, p.Version, pr.Description, pr.Address, pr.Email, pr.Phone, pr.PictureRef, p.UpdatedAt)
-	return s.updated(ctx, tag, err, "places", p.ID, p.Version)
+	return s.update(ctx, "place", "places",
+		`description = $3, address = $4, email = $5, phone = $6, picture_ref = $7, updated_at = $8`, p.ID, p.Version,
+		pr.Description, pr.Address, pr.Email, pr.Phone, pr.PictureRef, p.UpdatedAt)
 }
 
-// Place returns the place id, or ErrNotFound.
+// Place implements practice.PlaceStore.
 func (s *Store) Place(ctx context.Context, id practice.ID) (practice.Place, error) {
-	p, err := scanPlace(s.db(ctx).QueryRow(ctx, `SELECT `+placeColumns+` FROM places WHERE id = $1`, id))
-	return p, interpretError(err)
+	return get(ctx, s.reader(ctx), scanPlace, "there is no place "+id.String(),
+		`SELECT `+placeColumns+` FROM places WHERE id = $1`, id)
 }
 
-// Places returns the places of an organisation ordered by ID.
-func (s *Store) Places(ctx context.Context, organisationID practice.ID) ([]practice.Place, error) {
-	return queryAll(ctx, s.db(ctx), scanPlace,
-		`SELECT `+placeColumns+` FROM places WHERE organisation_id = $1 ORDER BY id`, organisationID)
+// Places implements practice.PlaceStore.
+func (s *Store) Places(ctx context.Context, f practice.PlaceFilter) (practice.Page[practice.Place], error) {
+	q := psql.Select(placeColumns).From("places")
+	if f.OrganisationID != practice.NilID {
+		q = q.Where("organisation_id = ?", f.OrganisationID)
+	}
+	return list(ctx, s.reader(ctx), q, placeOrder, f.Page, scanPlace, placeKey)
+}
+
+const placeVersionColumns = `place_id, valid_from, name, parent_id, closed, created_at`
+
+// placeVersionOrder is the order of PlaceVersions, and placeVersionKey a
+// version's place in it.
+var placeVersionOrder = []keyColumn{idKey("place_id"), dateKey("valid_from")}
+
+func placeVersionKey(v practice.PlaceVersion) []string {
+	return []string{v.PlaceID.String(), v.From.String()}
 }
 
 // nullID returns id, or nil (SQL NULL) for NilID.
@@ -63,14 +78,14 @@ func nullID(id practice.ID) any {
 
 func scanPlaceVersion(row pgx.Row) (practice.PlaceVersion, error) {
 	var (
-		v         practice.PlaceVersion
-		validFrom time.Time
-		parent    *practice.ID
+		v      practice.PlaceVersion
+		from   time.Time
+		parent *practice.ID
 	)
-	if err := row.Scan(&v.PlaceID, &validFrom, &v.Name, &parent, &v.Closed, &v.CreatedAt); err != nil {
+	if err := row.Scan(&v.PlaceID, &from, &v.Name, &parent, &v.Closed, &v.CreatedAt); err != nil {
 		return practice.PlaceVersion{}, err
 	}
-	v.ValidFrom = practice.DateOf(validFrom)
+	v.From = practice.DateOf(from)
 	if parent != nil {
 		v.ParentID = *parent
 	}
@@ -78,20 +93,22 @@ func scanPlaceVersion(row pgx.Row) (practice.PlaceVersion, error) {
 	return v, nil
 }
 
-// AddPlaceVersion stores a new version of a place's structure. It returns
-// ErrNotFound if the place (or a non-nil parent) does not exist, and
-// ErrConflict if the place already has a version from v.ValidFrom.
+// AddPlaceVersion implements practice.PlaceStore. The date is stored in
+// the column valid_from.
 func (s *Store) AddPlaceVersion(ctx context.Context, v practice.PlaceVersion) error {
-	_, err := s.db(ctx).Exec(ctx, `INSERT INTO place_versions (place_id, valid_from, name, parent_id, closed, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, v.PlaceID, v.ValidFrom.Time(), v.Name, nullID(v.ParentID), v.Closed, v.CreatedAt)
-	return interpretError(err)
+	_, err := s.exec(ctx, `INSERT INTO place_versions (`+placeVersionColumns+`) VALUES ($1, $2, $3, $4, $5, $6)`,
+		v.PlaceID, v.From.Time(), v.Name, nullID(v.ParentID), v.Closed, v.CreatedAt)
+	return err
 }
 
-// PlaceVersions returns every version of every place of an organisation,
-// ordered by place ID, then ValidFrom.
-func (s *Store) PlaceVersions(ctx context.Context, organisationID practice.ID) ([]practice.PlaceVersion, error) {
-	return queryAll(ctx, s.db(ctx), scanPlaceVersion, `SELECT v.place_id, v.valid_from, v.name, v.parent_id, v.closed, v.created_at
-		FROM place_versions v JOIN places p ON p.id = v.place_id
-		WHERE p.organisation_id = $1
-		ORDER BY v.place_id, v.valid_from`, organisationID)
+// PlaceVersions implements practice.PlaceStore.
+func (s *Store) PlaceVersions(ctx context.Context, f practice.PlaceVersionFilter) (practice.Page[practice.PlaceVersion], error) {
+	q := psql.Select(placeVersionColumns).From("place_versions")
+	if f.OrganisationID != practice.NilID {
+		q = q.Where("place_id IN (SELECT id FROM places WHERE organisation_id = ?)", f.OrganisationID)
+	}
+	if f.PlaceID != practice.NilID {
+		q = q.Where("place_id = ?", f.PlaceID)
+	}
+	return list(ctx, s.reader(ctx), q, placeVersionOrder, f.Page, scanPlaceVersion, placeVersionKey)
 }

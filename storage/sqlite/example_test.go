@@ -46,15 +46,18 @@ func ExampleOpen() {
 	// Output: NIH Norges idrettshøgskole 1 2026-08-01 09:00:00 +0000 UTC
 }
 
-// Run the embedded migrations with a tool of your own: list them in order
-// and apply each file once.
+// Run the embedded migrations with a tool of your own: list the up files
+// in version order and apply each once (then call Store.Backfill).
 func ExampleMigrations() {
-	names, err := fs.Glob(sqlite.Migrations, "*.sql")
+	names, err := fs.Glob(sqlite.Migrations, "*.up.sql")
 	if err != nil {
 		log.Fatal(err)
 	}
 	for _, name := range names { // fs.Glob returns them in name order
 		fmt.Println(name)
 	}
-	// Output: 0001_kernel.sql
+	// Output:
+	// 0001_kernel.up.sql
+	// 0002_keys.up.sql
+	// 0003_planner.up.sql
 }

@@ -11,13 +11,13 @@ import (
 	"github.com/praksis/praksis/practice"
 )
 
-func testConcurrency(t *testing.T, newStore NewStore) {
+func testConcurrency(t *testing.T, h Harness) {
 	t.Run("OneWriterWins", func(t *testing.T) {
 		t.Parallel()
-		s, ctx := setup(t, newStore)
+		b := h.fresh(t)
 		const writers = 4
 		for round := range 5 {
-			o := createOrg(t, ctx, s, "A")
+			o := createOrg(t, b, "A")
 			errs := make([]error, writers)
 			start := make(chan struct{})
 			var wg sync.WaitGroup
@@ -26,7 +26,7 @@ func testConcurrency(t *testing.T, newStore NewStore) {
 					v := o
 					v.Name = string(rune('A' + i))
 					<-start
-					errs[i] = s.UpdateOrganisation(ctx, v)
+					errs[i] = b.s.UpdateOrganisation(context.Background(), v)
 				})
 			}
 			close(start)
@@ -38,41 +38,42 @@ func testConcurrency(t *testing.T, newStore NewStore) {
 					won++
 				case !errors.Is(err, practice.ErrConflict):
 					t.Fatalf("rule: a concurrent writer that loses gets ErrConflict, got (round %d) %v", round, err)
+				default:
+					isConflict(t, err, "", "a concurrent writer that loses gets a stale version")
 				}
 			}
 			require.Equal(t, 1, won, "rule: of concurrent writers to one record with the same version, exactly one wins")
-			got, err := s.Organisation(ctx, o.ID)
+			got, err := b.s.Organisation(b.ctx, o.ID)
 			require.NoError(t, err)
 			require.Equal(t, 2, got.Version, "rule: the winner's write is stored once")
 		}
 	})
-	t.Run("LockSerialises", func(t *testing.T) {
+	t.Run("OneCreatorWins", func(t *testing.T) {
 		t.Parallel()
-		s, ctx := setup(t, newStore)
-		o := createOrg(t, ctx, s, "A")
-		const writers = 8
-		var wg sync.WaitGroup
+		b := h.fresh(t)
+		const writers = 4
+		email := newPerson("X").Email
 		errs := make([]error, writers)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
 		for i := range writers {
 			wg.Go(func() {
-				errs[i] = s.InTx(ctx, func(ctx context.Context) error {
-					if err := s.LockOrganisation(ctx, o.ID); err != nil {
-						return err
-					}
-					cur, err := s.Organisation(ctx, o.ID)
-					if err != nil {
-						return err
-					}
-					return s.UpdateOrganisation(ctx, cur)
-				})
+				p := newPerson("Kari")
+				p.Email = email
+				<-start
+				errs[i] = b.s.InTx(context.Background(), func(ctx context.Context) error { return b.s.CreatePerson(ctx, p) })
 			})
 		}
+		close(start)
 		wg.Wait()
+		won := 0
 		for _, err := range errs {
-			require.NoError(t, err, "rule: transactions that lock the organisation first never see each other's stale versions")
+			if err == nil {
+				won++
+				continue
+			}
+			isConflict(t, err, "email", "of concurrent creators of one e-mail, the losers get a conflict on email")
 		}
-		got, err := s.Organisation(ctx, o.ID)
-		require.NoError(t, err)
-		require.Equal(t, 1+writers, got.Version, "rule: every locked read-modify-write is kept")
+		require.Equal(t, 1, won, "rule: of concurrent creators of one unique value, exactly one wins")
 	})
 }

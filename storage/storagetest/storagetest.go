@@ -1,28 +1,109 @@
 // Package storagetest is the conformance suite of praksis storage adapters.
-// Every adapter's own test calls [Run] with a factory of empty stores; a
-// behaviour change to an adapter starts with a new case here. Each failure
-// names the rule of the store contract that was broken.
+// It has one entry per domain area, [RunPractice] for the kernel's
+// practice.Store (later RunAgreement, RunInvite ...), so an adapter adopts
+// one area at a time: its own test calls each entry with a [Harness] that
+// makes its stores. A behaviour change to an adapter starts with a new case
+// here. Each failure names the rule of the store contract that was broken;
+// the contract itself is documented once, beside the interfaces in package
+// practice.
+//
+// Each area's cases live in files of their own (institution.go, place.go,
+// tx.go ...). A case that needs no commit runs, when the harness can, in a
+// transaction on a store shared with other cases, rolled back when the case
+// ends: on a database server that is far faster than a new schema per case.
+// Cases that commit, or run transactions side by side, get a store of their
+// own.
 package storagetest
 
 import (
+	"context"
 	"testing"
 
 	"github.com/praksis/praksis/practice"
 )
 
-// NewStore returns a new, empty store for one test, and arranges its cleanup
-// with t.Cleanup. It is called once per test case, possibly from parallel
-// tests.
-type NewStore func(t *testing.T) practice.Store
+// Harness makes the stores the suite runs on. Only NewStore is required;
+// the other fields are the optional capabilities of a store.
+type Harness struct {
+	// NewStore returns a new, empty store for one case, and arranges its
+	// cleanup with t.Cleanup. It is called from parallel cases.
+	NewStore func(t *testing.T) practice.Store
 
-// Run runs every case of the suite against stores made by newStore.
-func Run(t *testing.T, newStore NewStore) {
+	// Begin, if set, begins a transaction on s the way an embedding
+	// application does, outside the store (on the adapter's database
+	// handle), and returns a context that carries it (the adapter's
+	// WithTx) and a function that commits it (true) or rolls it back
+	// (false). A store without such transactions leaves it nil, and the
+	// cases about them are skipped.
+	Begin func(t *testing.T, s practice.Store) (ctx context.Context, end func(commit bool) error)
+
+	// Shared, if set with Begin, is an empty store that cases which never
+	// commit share: each runs in a transaction of its own from Begin, rolled
+	// back when the case ends, so Shared stays empty.
+	Shared practice.Store
+}
+
+// RunPractice runs every case of the kernel's store contract,
+// practice.Store, against the stores h makes.
+func RunPractice(t *testing.T, h Harness) {
 	t.Helper()
-	t.Run("Institution", func(t *testing.T) { testInstitutions(t, newStore) })
-	t.Run("Organisation", func(t *testing.T) { testOrganisations(t, newStore) })
-	t.Run("Place", func(t *testing.T) { testPlaces(t, newStore) })
-	t.Run("Person", func(t *testing.T) { testPeople(t, newStore) })
-	t.Run("Membership", func(t *testing.T) { testMemberships(t, newStore) })
-	t.Run("Tx", func(t *testing.T) { testTransactions(t, newStore) })
-	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, newStore) })
+	if h.NewStore == nil {
+		t.Fatal("storagetest: Harness.NewStore is required")
+	}
+	t.Run("Institution", func(t *testing.T) { testInstitutions(t, h) })
+	t.Run("Organisation", func(t *testing.T) { testOrganisations(t, h) })
+	t.Run("Place", func(t *testing.T) { testPlaces(t, h) })
+	t.Run("Person", func(t *testing.T) { testPeople(t, h) })
+	t.Run("Membership", func(t *testing.T) { testMemberships(t, h) })
+	t.Run("Staff", func(t *testing.T) { testStaff(t, h) })
+	t.Run("Page", func(t *testing.T) { testPages(t, h) })
+	t.Run("Values", func(t *testing.T) { testValues(t, h) })
+	t.Run("Tx", func(t *testing.T) { testTransactions(t, h) })
+	t.Run("Lock", func(t *testing.T) { testLocks(t, h) })
+	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, h) })
+	t.Run("Service", func(t *testing.T) { testService(t, h) })
+}
+
+// bundle is what a case works with: a store, the context to call it with,
+// and whether that context carries a transaction to be rolled back.
+type bundle struct {
+	s   practice.Store
+	ctx context.Context
+	// inTx is true when ctx carries the harness's transaction: a store call
+	// expected to fail then runs in a nested InTx (a savepoint), so that
+	// the failure does not abort the case's transaction.
+	inTx bool
+}
+
+// setup returns the bundle of a case that commits nothing: on the shared
+// store in a transaction rolled back when the case ends, if the harness
+// can, or else on a store of its own.
+func (h Harness) setup(t *testing.T) bundle {
+	t.Helper()
+	if h.Shared == nil || h.Begin == nil {
+		return h.fresh(t)
+	}
+	ctx, end := h.Begin(t, h.Shared)
+	t.Cleanup(func() {
+		if err := end(false); err != nil {
+			t.Errorf("roll back the case's transaction: %v", err)
+		}
+	})
+	return bundle{s: h.Shared, ctx: ctx, inTx: true}
+}
+
+// fresh returns the bundle of a case on a store of its own, outside any
+// transaction.
+func (h Harness) fresh(t *testing.T) bundle {
+	t.Helper()
+	return bundle{s: h.NewStore(t), ctx: context.Background()}
+}
+
+// try makes a store call that may fail: in a nested InTx when the case
+// runs in a transaction, else directly.
+func (b bundle) try(fn func(ctx context.Context) error) error {
+	if b.inTx {
+		return b.s.InTx(b.ctx, fn)
+	}
+	return fn(b.ctx)
 }

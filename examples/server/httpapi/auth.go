@@ -2,12 +2,19 @@ package httpapi
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -23,14 +30,18 @@ import (
 // empty: ID-porten's high level of assurance.
 const DefaultACR = "idporten-loa-high"
 
-// LoginCookie is the name of the short-lived cookie that binds an OpenID
-// Connect login to the browser that started it.
+// LoginCookie is the name of the short-lived cookie that carries an OpenID
+// Connect login between /auth/login and /auth/callback: its state, nonce,
+// PKCE verifier, return path and expiry, encrypted and authenticated with
+// Config.LoginKey (AES-256-GCM).
 const LoginCookie = "praksis_login"
 
-const (
-	loginFlowTTL  = 10 * time.Minute
-	maxLoginFlows = 10_000
-)
+// LoginTTL is how long an OpenID Connect login may take, from /auth/login
+// to /auth/callback.
+const LoginTTL = 10 * time.Minute
+
+// maxReturnTo bounds the return path a login keeps, and so the cookie.
+const maxReturnTo = 512
 
 // OIDCConfig configures the OpenID Connect login, as with ID-porten.
 type OIDCConfig struct {
@@ -52,31 +63,44 @@ type OIDCConfig struct {
 }
 
 // oidcLogin runs the authorization code flow with state, nonce and PKCE.
-// The pending logins are kept in memory by state for ten minutes.
+// The server keeps nothing of a login under way: the browser keeps it, in
+// the sealed login cookie. Only the logins completed in the last LoginTTL
+// are remembered, so that a callback cannot be replayed.
 type oidcLogin struct {
 	oauth    oauth2.Config
 	verifier *oidc.IDTokenVerifier
 	acr      []string
 	client   *http.Client
 	now      func() time.Time
+	aead     cipher.AEAD
 
 	mu    sync.Mutex
-	flows map[string]loginFlow // by state
+	used  map[[sha256.Size]byte]time.Time // completed logins by state, until they expire
+	swept time.Time                       // when used was last swept of expired logins
 }
 
-// loginFlow is what a login keeps between /auth/login and /auth/callback.
-type loginFlow struct {
-	nonce    string
-	verifier string // the PKCE code verifier
-	returnTo string
-	expires  time.Time
+// loginState is what a login keeps in its cookie.
+type loginState struct {
+	State    string `json:"s"`
+	Nonce    string `json:"n"`
+	Verifier string `json:"v"` // the PKCE code verifier
+	ReturnTo string `json:"r"`
+	Expires  int64  `json:"e"` // Unix seconds
 }
 
-func newOIDCLogin(ctx context.Context, cfg OIDCConfig, now func() time.Time) (*oidcLogin, error) {
+func newOIDCLogin(ctx context.Context, cfg OIDCConfig, key []byte, now func() time.Time) (*oidcLogin, error) {
 	if cfg.IssuerURL == "" || cfg.ClientID == "" || cfg.RedirectURL == "" {
 		return nil, errors.New("oidc: the issuer URL, client ID and redirect URL are required")
 	}
-	o := &oidcLogin{acr: cfg.AcceptedACR, client: cfg.HTTPClient, now: now, flows: map[string]loginFlow{}}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, fmt.Errorf("oidc: login key: %w", err)
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, fmt.Errorf("oidc: login key: %w", err)
+	}
+	o := &oidcLogin{acr: cfg.AcceptedACR, client: cfg.HTTPClient, now: now, aead: aead, used: map[[sha256.Size]byte]time.Time{}}
 	if len(o.acr) == 0 {
 		o.acr = []string{DefaultACR}
 	}
@@ -104,63 +128,104 @@ func (o *oidcLogin) context(ctx context.Context) context.Context {
 	return context.WithValue(oidc.ClientContext(ctx, o.client), oauth2.HTTPClient, o.client)
 }
 
-// start records a new login and returns its state.
-func (o *oidcLogin) start(f loginFlow) (string, error) {
-	state := randomToken(32)
+// seal encrypts and authenticates a login's state for its cookie.
+func (o *oidcLogin) seal(st loginState) string {
+	plain, _ := json.Marshal(st) // strings and an int always marshal
+	nonce := make([]byte, o.aead.NonceSize())
+	_, _ = rand.Read(nonce) // never fails (crypto/rand)
+	return base64.RawURLEncoding.EncodeToString(o.aead.Seal(nonce, nonce, plain, []byte(LoginCookie)))
+}
+
+// The problems of a login cookie that does not fit the callback.
+var (
+	errNoLoginCookie = newProblem(typeBadRequest,
+		"this login was not started in this browser, or its cookie has expired; start again at /auth/login")
+	errBadLoginCookie = newProblem(typeBadRequest,
+		"the login cookie is not valid here: it was changed, or made by another server; start again at /auth/login")
+	errExpiredLogin = newProblem(typeBadRequest,
+		"this login has expired: a login must end within 10 minutes of its start; start again at /auth/login")
+	errStateMismatch = newProblem(typeBadRequest,
+		"the callback's state is not the state of this browser's login; start again at /auth/login")
+	errLoginUsed = newProblem(typeBadRequest,
+		"this login was completed already; start again at /auth/login")
+)
+
+// open returns the state sealed in a login cookie, if this server sealed
+// it, nobody changed it and it has not expired.
+func (o *oidcLogin) open(cookie string) (loginState, error) {
+	if cookie == "" {
+		return loginState{}, errNoLoginCookie
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(cookie)
+	if err != nil || len(raw) < o.aead.NonceSize() {
+		return loginState{}, errBadLoginCookie
+	}
+	n := o.aead.NonceSize()
+	plain, err := o.aead.Open(nil, raw[:n], raw[n:], []byte(LoginCookie))
+	if err != nil {
+		return loginState{}, errBadLoginCookie
+	}
+	var st loginState
+	if err := json.Unmarshal(plain, &st); err != nil || st.State == "" {
+		return loginState{}, errBadLoginCookie
+	}
+	if !o.now().Before(time.Unix(st.Expires, 0)) {
+		return loginState{}, errExpiredLogin
+	}
+	return st, nil
+}
+
+// wasUsed reports whether the login of a state was completed before.
+func (o *oidcLogin) wasUsed(st loginState) bool {
+	key := sha256.Sum256([]byte(st.State))
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	until, ok := o.used[key]
+	return ok && o.now().Before(until)
+}
+
+// complete records that the login of a state was completed, and refuses
+// one completed before. It is called only once the provider has answered
+// with a verified ID token for the login, so only real logins are
+// recorded, not whatever callbacks anyone sends; a record is dropped when
+// its login would have expired anyway, in a sweep at most once a minute.
+func (o *oidcLogin) complete(st loginState) error {
+	key := sha256.Sum256([]byte(st.State))
 	now := o.now()
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	for k, v := range o.flows {
-		if !now.Before(v.expires) {
-			delete(o.flows, k)
+	if now.Sub(o.swept) >= time.Minute {
+		for k, until := range o.used {
+			if !now.Before(until) {
+				delete(o.used, k)
+			}
 		}
+		o.swept = now
 	}
-	if len(o.flows) >= maxLoginFlows {
-		return "", newProblem(http.StatusServiceUnavailable, typeUnavailable, "too many logins are under way; try again shortly")
+	if until, ok := o.used[key]; ok && now.Before(until) {
+		return errLoginUsed
 	}
-	f.expires = now.Add(loginFlowTTL)
-	o.flows[state] = f
-	return state, nil
-}
-
-// take returns and forgets the login of a state, if it is still live.
-func (o *oidcLogin) take(state string) (loginFlow, bool) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	f, ok := o.flows[state]
-	delete(o.flows, state)
-	return f, ok && o.now().Before(f.expires)
+	o.used[key] = time.Unix(st.Expires, 0)
+	return nil
 }
 
 // safeReturn returns p if it is a path on this server, else "/api/me".
 func safeReturn(p string) string {
 	u, err := url.Parse(p)
-	if err != nil || p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") ||
+	if err != nil || p == "" || len(p) > maxReturnTo || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") ||
 		strings.HasPrefix(p, "/\\") || u.Scheme != "" || u.Host != "" {
 		return "/api/me"
 	}
 	return p
 }
 
-// login starts an OpenID Connect login: it redirects to the provider with
-// state, nonce, a PKCE S256 challenge and acr_values, and binds the login
-// to the browser with a short-lived cookie holding the state.
-func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
-	o := s.oidc
-	f := loginFlow{nonce: randomToken(32), verifier: oauth2.GenerateVerifier(), returnTo: safeReturn(r.URL.Query().Get("returnTo"))}
-	state, err := o.start(f)
-	if err != nil {
-		return err
-	}
-	http.SetCookie(w, &http.Cookie{
-		Name: LoginCookie, Value: state, Path: "/auth/", MaxAge: int(loginFlowTTL / time.Second),
-		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
-	})
-	u := o.oauth.AuthCodeURL(state, oidc.Nonce(f.nonce), oauth2.S256ChallengeOption(f.verifier),
-		oauth2.SetAuthURLParam("acr_values", strings.Join(o.acr, " ")))
-	http.Redirect(w, r, u, http.StatusFound)
-	return nil
-}
+// oauthErrorCode matches an OAuth 2.0 error code such as access_denied:
+// the only text of the provider's error parameter a problem repeats.
+var oauthErrorCode = regexp.MustCompile(`^[a-z_]{1,40}$`)
+
+// acrValue matches a plain login level such as idporten-loa-high, which a
+// problem may repeat.
+var acrValue = regexp.MustCompile(`^[a-z][a-z0-9_.:-]{0,63}$`)
 
 // idClaims are the claims of an ID-porten ID token that praksis reads.
 type idClaims struct {
@@ -170,148 +235,227 @@ type idClaims struct {
 	ACR string `json:"acr"`
 }
 
-// callback completes a login: it checks the state against the browser's
-// cookie, exchanges the code with the PKCE verifier, verifies the ID token
-// (signature, issuer, audience, expiry) and its nonce and acr, finds the
-// person by the pid claim, and starts a session.
-func (s *Server) callback(w http.ResponseWriter, r *http.Request) error {
-	o := s.oidc
-	q := r.URL.Query()
-	s.clearCookie(w, LoginCookie, "/auth/")
-	if e := q.Get("error"); e != "" {
-		return newProblem(http.StatusUnauthorized, typeUnauthenticated,
-			"the identity provider did not log you in (%.100s); start again at /auth/login", e)
-	}
-	state := q.Get("state")
-	c, err := r.Cookie(LoginCookie)
-	if err != nil || state == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(state)) != 1 {
-		return newProblem(http.StatusBadRequest, typeBadRequest,
-			"this login was not started in this browser, or it has expired; start again at /auth/login")
-	}
-	f, ok := o.take(state)
-	if !ok {
-		return newProblem(http.StatusBadRequest, typeBadRequest, "this login has expired; start again at /auth/login")
-	}
-	code := q.Get("code")
-	if code == "" {
-		return newProblem(http.StatusBadRequest, typeBadRequest, "the callback has no code")
-	}
-
-	ctx := o.context(r.Context())
-	tok, err := o.oauth.Exchange(ctx, code, oauth2.VerifierOption(f.verifier))
-	if err != nil {
-		s.log.WarnContext(ctx, "login: code exchange failed", slog.Any("error", err))
-		return newProblem(http.StatusUnauthorized, typeUnauthenticated, "the identity provider did not accept the login code")
-	}
-	raw, _ := tok.Extra("id_token").(string)
-	if raw == "" {
-		return newProblem(http.StatusUnauthorized, typeUnauthenticated, "the identity provider sent no ID token")
-	}
-	idt, err := o.verifier.Verify(ctx, raw)
-	if err != nil {
-		s.log.WarnContext(ctx, "login: ID token rejected", slog.Any("error", err))
-		return newProblem(http.StatusUnauthorized, typeUnauthenticated, "the ID token is not valid")
-	}
-	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(f.nonce)) != 1 {
-		return newProblem(http.StatusUnauthorized, typeUnauthenticated, "the ID token was not issued for this login (nonce)")
-	}
-	var claims idClaims
-	if err := idt.Claims(&claims); err != nil {
-		return newProblem(http.StatusUnauthorized, typeUnauthenticated, "the ID token's claims cannot be read")
-	}
-	if !slices.Contains(o.acr, claims.ACR) {
-		return newProblem(http.StatusForbidden, typeForbidden,
-			"the login level %q is not accepted here; log in with %s", claims.ACR, strings.Join(o.acr, " or "))
-	}
-	n, err := practice.ParseNationalID(claims.PID)
-	if err != nil {
-		return newProblem(http.StatusForbidden, typeForbidden,
-			"the identity provider sent no valid national identity number (pid)")
-	}
-	a, err := s.svc.ActorByNationalID(r.Context(), n)
-	if errors.Is(err, practice.ErrNotFound) {
-		s.log.InfoContext(ctx, "login refused: no person has the national identity number", slog.String("sub", idt.Subject))
-		return newProblem(http.StatusForbidden, typeForbidden,
-			"you are not a user of praksis; ask your site administrator for an invitation")
-	}
-	if err != nil {
-		return err
-	}
-	s.startSession(w, r, a.PersonID)
-	http.Redirect(w, r, f.returnTo, http.StatusSeeOther)
-	return nil
-}
-
-// startSession starts a session for a person and sends its cookie. A
-// session the request came with is ended first, so a login always gets a
-// fresh token.
-func (s *Server) startSession(w http.ResponseWriter, r *http.Request, personID practice.ID) (string, time.Time) {
-	if old, _ := r.Context().Value(tokenKey{}).(string); old != "" {
-		s.sessions.end(old)
-	}
-	token, expires := s.sessions.create(personID)
-	s.setSessionCookie(w, token, expires)
-	s.log.InfoContext(r.Context(), "login", slog.String("personId", personID.String()), slog.String("requestId", requestID(r.Context())))
-	return token, expires
-}
-
-// logout ends the request's session and clears the cookie.
-func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
-	if token, _ := r.Context().Value(tokenKey{}).(string); token != "" {
-		s.sessions.end(token)
-	}
-	s.clearCookie(w, SessionCookie, "/")
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+// redirect is the answer of a login step: where to go, and cookies.
+type redirect struct {
+	Location  string        `header:"Location" doc:"Where the browser goes next."`
+	SetCookie []http.Cookie `header:"Set-Cookie" doc:"The login cookie, or the session cookie."`
 }
 
 // DevLoginRequest is the body of POST /auth/dev-login: exactly one of
 // Email and PersonID.
 type DevLoginRequest struct {
-	Email    string      `json:"email,omitempty"`
-	PersonID practice.ID `json:"personId,omitzero"`
+	Email    string      `json:"email,omitempty" doc:"The e-mail address of the person to log in as."`
+	PersonID practice.ID `json:"personId,omitzero" doc:"The ID of the person to log in as."`
 }
 
 // DevLoginResponse is the answer of POST /auth/dev-login. The token also
 // works as "Authorization: Bearer <token>".
 type DevLoginResponse struct {
-	Token     string      `json:"token"`
-	ExpiresAt time.Time   `json:"expiresAt"`
-	PersonID  practice.ID `json:"personId"`
+	Token     string      `json:"token" doc:"The session token; send it as a bearer token."`
+	ExpiresAt time.Time   `json:"expiresAt" doc:"When the session ends."`
+	PersonID  practice.ID `json:"personId" doc:"The person logged in."`
 }
 
-// devLoginHandler logs in as anyone, without a password: for development
-// only, and routed only when enabled.
-func (s *Server) devLoginHandler(w http.ResponseWriter, r *http.Request) error {
-	var in DevLoginRequest
-	if err := decode(w, r, &in); err != nil {
-		return err
+// sessionStarted is the answer of a login that starts a session.
+type sessionStarted struct {
+	SetCookie []http.Cookie `header:"Set-Cookie" doc:"The session cookie."`
+	Body      DevLoginResponse
+}
+
+// loggedOut is the answer of POST /auth/logout.
+type loggedOut struct {
+	SetCookie []http.Cookie `header:"Set-Cookie" doc:"Clears the session cookie."`
+}
+
+func (s *Server) registerAuth(devLogin bool) {
+	register(s, operation{method: http.MethodPost, path: "/auth/logout", id: "logout", tags: tagAuth,
+		summary: "End the session", status: http.StatusNoContent},
+		func(ctx context.Context, _ *noInput) (*loggedOut, error) {
+			if token, _ := ctx.Value(tokenKey{}).(string); token != "" {
+				s.sessions.end(token)
+			}
+			return &loggedOut{SetCookie: []http.Cookie{s.clearCookie(SessionCookie, "/")}}, nil
+		})
+
+	if devLogin {
+		register(s, operation{method: http.MethodPost, path: "/auth/dev-login", id: "devLogin", tags: tagAuth,
+			summary: "Log in as anyone, without a password: development only",
+			description: "Give exactly one of email and personId. The answer's token works as a bearer token; " +
+				"the session cookie is set too.",
+			errors: []int{http.StatusNotFound}},
+			s.devLogin)
 	}
-	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
-	if (in.Email == "") == (in.PersonID == practice.NilID) {
-		return &practice.ValidationError{Fields: []practice.FieldError{
+	if s.oidc == nil {
+		return
+	}
+	register(s, operation{method: http.MethodGet, path: "/auth/login", id: "login", tags: tagAuth,
+		summary: "Start an OpenID Connect login",
+		description: "Redirects to the identity provider with state, nonce, a PKCE S256 challenge and acr_values; " +
+			"the login's state travels in the encrypted praksis_login cookie, which the callback needs.",
+		status: http.StatusFound},
+		func(ctx context.Context, in *struct {
+			ReturnTo string `query:"returnTo" doc:"A path on this server to go to after the login; by default /api/me."`
+		}) (*redirect, error) {
+			o := s.oidc
+			st := loginState{
+				State: randomToken(32), Nonce: randomToken(32), Verifier: oauth2.GenerateVerifier(),
+				ReturnTo: safeReturn(in.ReturnTo), Expires: o.now().Add(LoginTTL).Unix(),
+			}
+			u := o.oauth.AuthCodeURL(st.State, oidc.Nonce(st.Nonce), oauth2.S256ChallengeOption(st.Verifier),
+				oauth2.SetAuthURLParam("acr_values", strings.Join(o.acr, " ")))
+			return &redirect{Location: u, SetCookie: []http.Cookie{{
+				Name: LoginCookie, Value: o.seal(st), Path: "/auth/", MaxAge: int(LoginTTL / time.Second),
+				HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
+			}}}, nil
+		})
+
+	register(s, operation{method: http.MethodGet, path: "/auth/callback", id: "loginCallback", tags: tagAuth,
+		summary: "Complete an OpenID Connect login: the identity provider redirects here",
+		description: "Checks the state against the login cookie, exchanges the code with the PKCE verifier, verifies the ID token " +
+			"(signature, issuer, audience, expiry, nonce, acr), finds the person by the pid claim, starts a session and " +
+			"redirects to the login's return path.",
+		status: http.StatusSeeOther, errors: []int{http.StatusForbidden}, acceptAnyQuery: true},
+		s.callback)
+}
+
+// callbackInput is what the identity provider sends back.
+type callbackInput struct {
+	Code        string `query:"code" doc:"The authorization code."`
+	State       string `query:"state" doc:"The state the login started with."`
+	Error       string `query:"error" doc:"The provider's error code, if it did not log the user in."`
+	LoginCookie string `cookie:"praksis_login" doc:"The login's sealed state, set by /auth/login."`
+}
+
+// callback completes a login: it opens the login cookie and checks its
+// state against the callback's, exchanges the code with the PKCE verifier,
+// verifies the ID token (signature, issuer, audience, expiry) and its nonce
+// and acr, finds the person by the pid claim, and starts a session. The
+// login cookie is cleared whatever the outcome.
+func (s *Server) callback(ctx context.Context, in *callbackInput) (*redirect, error) {
+	clear := s.clearCookie(LoginCookie, "/auth/")
+	refuse := func(p *Problem) (*redirect, error) {
+		out := *p
+		out.headers = http.Header{"Set-Cookie": {clear.String()}}
+		return nil, &out
+	}
+	o := s.oidc
+	if in.Error != "" {
+		p := newProblem(typeUnauthenticated, "the identity provider did not log you in; start again at /auth/login")
+		if oauthErrorCode.MatchString(in.Error) {
+			p = newProblem(typeUnauthenticated, "the identity provider did not log you in (%s); start again at /auth/login", in.Error)
+		}
+		return refuse(p)
+	}
+	st, err := o.open(in.LoginCookie)
+	if err != nil {
+		return refuse(err.(*Problem))
+	}
+	if in.State == "" || subtle.ConstantTimeCompare([]byte(st.State), []byte(in.State)) != 1 {
+		return refuse(errStateMismatch)
+	}
+	if in.Code == "" {
+		return refuse(newProblem(typeBadRequest, "the callback has no code"))
+	}
+	if o.wasUsed(st) {
+		return refuse(errLoginUsed)
+	}
+
+	octx := o.context(ctx)
+	id := requestInfoOf(ctx).id
+	tok, err := o.oauth.Exchange(octx, in.Code, oauth2.VerifierOption(st.Verifier))
+	if err != nil {
+		s.log.WarnContext(ctx, "login: code exchange failed", slog.String("requestId", id),
+			slog.String("error", practice.MaskNationalIDs(err.Error())))
+		return refuse(newProblem(typeUnauthenticated, "the identity provider did not accept the login code"))
+	}
+	raw, _ := tok.Extra("id_token").(string)
+	if raw == "" {
+		return refuse(newProblem(typeUnauthenticated, "the identity provider sent no ID token"))
+	}
+	idt, err := o.verifier.Verify(octx, raw)
+	if err != nil {
+		s.log.WarnContext(ctx, "login: ID token rejected", slog.String("requestId", id),
+			slog.String("error", practice.MaskNationalIDs(err.Error())))
+		return refuse(newProblem(typeUnauthenticated, "the ID token is not valid"))
+	}
+	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(st.Nonce)) != 1 {
+		return refuse(newProblem(typeUnauthenticated, "the ID token was not issued for this login (nonce)"))
+	}
+	if err := o.complete(st); err != nil {
+		return refuse(err.(*Problem))
+	}
+	var claims idClaims
+	if err := idt.Claims(&claims); err != nil {
+		return refuse(newProblem(typeUnauthenticated, "the ID token's claims cannot be read"))
+	}
+	if !slices.Contains(o.acr, claims.ACR) {
+		p := newProblem(typeForbidden, "the login level is not accepted here; log in with %s", strings.Join(o.acr, " or "))
+		if acrValue.MatchString(claims.ACR) {
+			p = newProblem(typeForbidden, "the login level %s is not accepted here; log in with %s", claims.ACR, strings.Join(o.acr, " or "))
+		}
+		return refuse(p)
+	}
+	n, err := practice.ParseNationalID(claims.PID)
+	if err != nil {
+		return refuse(newProblem(typeForbidden, "the identity provider sent no valid national identity number (pid)"))
+	}
+	a, err := s.svc.ActorByNationalID(ctx, n)
+	if errors.Is(err, practice.ErrNotFound) {
+		s.log.InfoContext(ctx, "login refused: no person has the national identity number", slog.String("requestId", id),
+			slog.String("sub", practice.MaskNationalIDs(idt.Subject)))
+		return refuse(newProblem(typeForbidden, "you are not a user of praksis; ask your site administrator for an invitation"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	session := s.startSession(ctx, a.PersonID)
+	return &redirect{Location: st.ReturnTo, SetCookie: []http.Cookie{clear, session.cookie}}, nil
+}
+
+// newSession is a session just started.
+type newSession struct {
+	token   string
+	expires time.Time
+	cookie  http.Cookie
+}
+
+// startSession starts a session for a person. A session the request came
+// with is ended first, so a login always gets a fresh token.
+func (s *Server) startSession(ctx context.Context, personID practice.ID) newSession {
+	if old, _ := ctx.Value(tokenKey{}).(string); old != "" {
+		s.sessions.end(old)
+	}
+	token, expires := s.sessions.create(personID)
+	s.log.InfoContext(ctx, "login", slog.String("personId", personID.String()), slog.String("requestId", requestInfoOf(ctx).id))
+	return newSession{token: token, expires: expires, cookie: s.sessionCookie(token, expires)}
+}
+
+// devLogin logs in as anyone, without a password: for development only,
+// and registered only when enabled. It finds the person through the
+// service, by e-mail or ID.
+func (s *Server) devLogin(ctx context.Context, in *struct{ Body DevLoginRequest }) (*sessionStarted, error) {
+	email := strings.TrimSpace(in.Body.Email)
+	if (email == "") == (in.Body.PersonID == practice.NilID) {
+		return nil, &practice.ValidationError{Fields: []practice.FieldError{
 			{Field: "email", Rule: "required_without", Message: "give either email or personId"},
 			{Field: "personId", Rule: "required_without", Message: "give either email or personId"},
 		}}
 	}
-	id := in.PersonID
-	if in.Email != "" {
-		people, err := s.people.People(r.Context(), practice.PeopleFilter{Email: in.Email})
-		if err != nil {
-			return err
-		}
-		if len(people) == 0 {
-			return newProblem(http.StatusNotFound, typeNotFound, "nobody has that e-mail")
-		}
-		id = people[0].ID
-	}
-	a, err := s.svc.Actor(r.Context(), id)
-	if errors.Is(err, practice.ErrNotFound) {
-		return newProblem(http.StatusNotFound, typeNotFound, "there is no person %s", id)
+	var (
+		a   practice.Actor
+		err error
+	)
+	if email != "" {
+		a, err = s.svc.ActorByEmail(ctx, email)
+	} else {
+		a, err = s.svc.Actor(ctx, in.Body.PersonID)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	token, expires := s.startSession(w, r, a.PersonID)
-	return writeJSON(w, http.StatusOK, DevLoginResponse{Token: token, ExpiresAt: expires, PersonID: a.PersonID})
+	session := s.startSession(ctx, a.PersonID)
+	return &sessionStarted{
+		SetCookie: []http.Cookie{session.cookie},
+		Body:      DevLoginResponse{Token: session.token, ExpiresAt: session.expires, PersonID: a.PersonID},
+	}, nil
 }

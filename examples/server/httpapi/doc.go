@@ -1,50 +1,49 @@
 // Package httpapi is the JSON-over-HTTP API of the praksis reference server:
 // routing, authentication (OpenID Connect as with ID-porten, sessions, and
-// an optional development login), JSON decoding and encoding, and the
-// mapping of domain errors to RFC 9457 problem details.
+// an optional development login), the OpenAPI description, and the mapping
+// of errors to RFC 9457 problem details.
 //
-// It holds no business rule and checks no right: every request is turned
-// into a [practice.Actor] (the zero Actor when nobody is logged in) and
-// handed to [practice.Service], which decides.
+// It holds no business rule, checks no right and holds no store: every
+// request is turned into a [practice.Actor] (the zero Actor when nobody is
+// logged in) and handed to [practice.Service], which decides.
 //
 // # Routes
 //
-// Identifiers are UUIDs; dates are YYYY-MM-DD. Lists answer {"items": [...]}.
+// The operations are declared with huma (github.com/danielgtaylor/huma/v2)
+// on an http.ServeMux, so the OpenAPI 3.1 document the server answers at
+// GET /openapi.json is generated from the handlers' types and is the
+// reference for every path, parameter, body and status. [Server.Routes]
+// lists what is served. In short:
 //
-//	GET    /healthz                                   200 when the store answers, else 503
-//	GET    /api/me                                    who am I: person, rights, staff roles
-//	GET    /api/institutions                          study sites
-//	GET    /api/institutions/{id}                     one study site
-//	PUT    /api/institutions/{id}                     edit: {"name", "code", "version"}
-//	GET    /api/institutions/{id}/staff               its staff roles
-//	GET    /api/organisations[?orgNumber=]            practice organisations
-//	POST   /api/organisations                         create: {"name", "orgNumber"}
-//	GET    /api/organisations/{id}                    one organisation
-//	PUT    /api/organisations/{id}                    edit: {"name", "orgNumber", "version"}
-//	GET    /api/organisations/{id}/tree[?asOf=]       the place tree as of a date (default today)
-//	POST   /api/organisations/{id}/places             create a place: {"parentId", "name", "from", "presentation"}
-//	GET    /api/organisations/{id}/members            people with a right there
-//	POST   /api/organisations/{id}/members            add a new person with a right:
-//	                                                  {"name", "email", "phone", "nationalId", "profile", "right"}
-//	PUT    /api/organisations/{id}/members/{personId} grant an existing person a right: {"right"}
-//	DELETE /api/organisations/{id}/members/{personId} revoke it
-//	GET    /api/places/{id}/history                   every version of a place's structure
-//	POST   /api/places/{id}/changes                   rename, move or close from a date:
-//	                                                  {"from", "name"?, "parentId"?, "close"?}
-//	PUT    /api/places/{id}/presentation              edit: {"description", "address", "email",
-//	                                                  "phone", "pictureRef", "version"}
-//	GET    /api/people/{id}                           a person and their rights
-//	PUT    /api/people/{id}                           edit: {"name", "email", "phone", "profile", "version"}
+//	GET    /healthz                          200 when the store answers, else 503
+//	GET    /openapi.json                     the OpenAPI document
+//	GET    /api/me                           who is logged in: person, rights, staff roles
+//	GET    /api/institutions[/{id}]          study sites; PUT /{id} edits one
+//	       /api/institutions/{id}/staff      GET lists, POST {"personId","role"} gives a role,
+//	                                         DELETE .../{personId}/{role} takes it
+//	GET    /api/organisations[/{id}]         practice organisations (?orgNumber=); POST creates, PUT /{id} edits
+//	GET    /api/organisations/{id}/tree      the place tree as of ?asOf=YYYY-MM-DD (default today)
+//	POST   /api/organisations/{id}/places    adds a place; answers Location: /api/places/{newId}
+//	       /api/organisations/{id}/members   GET lists, POST adds a new person with a right;
+//	                                         PUT and DELETE .../{personId} grant and revoke
+//	GET    /api/places/{id}                  a place as it stands ?asOf= a date (default today)
+//	GET    /api/places/{id}/history          the versions of its structure
+//	POST   /api/places/{id}/changes          rename, move or close from a date: {"from", ...}
+//	PUT    /api/places/{id}/presentation     what the place shows of itself
+//	GET    /api/people?q=&email=&organisationId=   search people (study site staff)
+//	GET    /api/people/{id}; PUT edits       a person and the rights the reader may see
+//	GET    /auth/login, /auth/callback       OpenID Connect login (when configured)
+//	POST   /auth/logout                      end the session
+//	POST   /auth/dev-login                   development login: {"email"} or {"personId"} (when enabled)
 //
-//	GET    /auth/login[?returnTo=/path]               start an OpenID Connect login (only when configured)
-//	GET    /auth/callback                             the identity provider returns here (only when configured)
-//	POST   /auth/logout                               end the session
-//	POST   /auth/dev-login                            development login: {"email"} or {"personId"}
-//	                                                  (only when enabled; otherwise 404)
+// Identifiers are UUIDs in their canonical form; dates are YYYY-MM-DD. The
+// date a structure change takes effect is "from" everywhere: in a change,
+// in a tree's nodes and in a place's history. Updates carry the version the
+// client read; a stale version is 409.
 //
-// A move to the top of the organisation's tree gives the nil UUID as
-// parentId: "00000000-0000-0000-0000-000000000000". Updates carry the
-// version the client read; a stale version is 409.
+// Every list is paged: ?limit= (1 to 500, default 50) and ?cursor=, and the
+// answer is {"items": [...], "next": "<cursor>"}; next is left out on the
+// last page. Pass next on as the cursor of the next request.
 //
 // # Authentication
 //
@@ -57,35 +56,62 @@
 // (net/http's CrossOriginProtection).
 //
 // The OpenID Connect login uses the authorization code flow with state,
-// nonce and PKCE (S256), and sends acr_values. The ID token must carry an
-// accepted acr (by default idporten-loa-high) and a pid claim, the national
-// identity number of a person known to praksis; anyone else is refused with
-// 403. National identity numbers never appear in a log line or a response.
+// nonce and PKCE (S256), and sends acr_values. The server keeps nothing of
+// a login under way: its state, nonce, PKCE verifier, return path and
+// expiry (10 minutes) travel in the praksis_login cookie, encrypted and
+// authenticated with AES-256-GCM under [Config.LoginKey], so no number of
+// logins started can exhaust the server. A callback whose cookie is
+// missing, changed, made under another key or expired is 400, and so is a
+// callback replayed after its login completed: the server remembers the
+// logins the provider completed (and only those) until they would have
+// expired. Instances behind one
+// address share the key. The ID token must carry an accepted acr (by
+// default idporten-loa-high) and a pid claim, the national identity number
+// of a person known to praksis; anyone else is refused with 403.
+//
+// National identity numbers never appear in a log line or a response:
+// every text from outside that the server logs or answers (the path, the
+// name of an unknown field or query parameter, the cause of a failure) goes
+// through [practice.MaskNationalIDs], the identity provider's error is
+// repeated only when it is a plain OAuth error code, and the service shows
+// a person's number only to those who may see it (others see hasNationalId).
 //
 // # Errors
 //
-// Every error is answered as application/problem+json (RFC 9457) with type,
-// title, status, detail, instance (the request path) and requestId (also
-// sent as X-Request-Id and logged). Validation failures add "errors", a list
-// of {"field", "rule", "message"}; a field inside the body is named by its
-// JSON path, such as "presentation.email" or "profile.teaches[0]". No
-// problem quotes a value from the request, and anything in a path that looks
-// like a national identity number is masked in the instance and the log.
+// Every error, including a refusal of a malformed request, an unknown
+// route or method, a cross-origin refusal and a panic, is answered as
+// application/problem+json (RFC 9457) with type, title, status, detail,
+// instance (the request path, masked) and requestId (also sent as
+// X-Request-Id and logged). Failures of input add "errors", a list of
+// {"field", "rule", "message"}: a field of the body is named by its JSON
+// path, such as "presentation.email" or "profile.teaches[1]"; a query
+// parameter by its name. No problem quotes a value from the request (but
+// for an OAuth error code or login level the identity provider sent, when
+// it is a plain code), and the detail of a domain error is
+// practice.Message, never the text of a chain of Go errors.
 //
-//	400 urn:praksis:problem:bad-request        malformed JSON, an unknown field, a wrong JSON type,
-//	                                            more than one JSON value, a bad query parameter
+//	400 urn:praksis:problem:bad-request        a body that is empty, malformed JSON, more than one JSON
+//	                                            value or not an object; a field the body does not have
+//	                                            (rule "unknown"); a query parameter that is unknown (rule
+//	                                            "unknown") or not in its form, or that the service refuses
 //	401 urn:praksis:problem:unauthenticated    not logged in (where the service refuses an anonymous
-//	                                            request) or an unknown bearer token
-//	403 urn:praksis:problem:forbidden          logged in, but the service refuses
-//	404 urn:praksis:problem:not-found          no such resource or route
+//	                                            request), an unknown bearer token, a refused login
+//	403 urn:praksis:problem:forbidden          logged in, but the service refuses; a cross-origin change
+//	404 urn:praksis:problem:not-found          no such resource or route, or a path parameter not in
+//	                                            its form (an ID that is not a UUID names nothing)
 //	405 urn:praksis:problem:method-not-allowed
+//	408 urn:praksis:problem:timeout            the body did not arrive in time
 //	409 urn:praksis:problem:conflict           a stale version or a duplicate
 //	413 urn:praksis:problem:too-large          a request body over 1 MiB
 //	415 urn:praksis:problem:unsupported-media-type  a body that is not application/json
-//	422 urn:praksis:problem:validation         the input breaks a rule of the domain, or a value in the
-//	                                            body is not in its field's form: a date not YYYY-MM-DD
-//	                                            (rule "date"), an ID not a UUID (rule "uuid"); see "errors"
-//	500 urn:praksis:problem:internal           anything else; the detail is logged, not sent
+//	422 urn:praksis:problem:validation         a value of the body of the wrong JSON type (rule "type"),
+//	                                            a date not YYYY-MM-DD ("date"), an ID not a UUID
+//	                                            ("uuid"), a missing field ("required"), a string that
+//	                                            is not valid UTF-8 ("utf8", checked before the body is
+//	                                            decoded, which would replace the bytes silently), or
+//	                                            input that breaks a rule of the domain; see "errors"
+//	500 urn:praksis:problem:internal           anything else; the cause is logged, not sent
+//	503 urn:praksis:problem:unavailable        GET /healthz: the store does not answer
 //
 // Validation failures are 422 rather than 400: the request was well-formed
 // JSON of the right shape, and a client can tell "fix your JSON" (400) from

@@ -2,16 +2,26 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/pb33f/libopenapi"
+	validator "github.com/pb33f/libopenapi-validator"
+	"github.com/pb33f/libopenapi-validator/config"
+	"github.com/pb33f/libopenapi-validator/schema_validation"
+	"github.com/pb33f/libopenapi/datamodel/high/base"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/praksis/praksis/examples/demo"
@@ -40,60 +50,127 @@ func (b *lockedBuffer) String() string {
 
 // testBundle is a running API over a memory store holding the demo data.
 type testBundle struct {
-	t      *testing.T
+	t      testing.TB
 	url    string
 	client *http.Client
+	api    *httpapi.Server
 	store  *memory.Store
 	svc    *practice.Service
 	logs   *lockedBuffer
-	inst   practice.Institution
+	spec   *openAPISpec
+	nih    practice.Institution
+	phs    practice.Institution
 	ous    practice.Organisation
 	oslo   practice.Organisation
 }
 
 // setup starts the API with the development login on; configure may change
 // the configuration before the server is made.
-func setup(t *testing.T, configure ...func(*httpapi.Config)) *testBundle {
+func setup(t testing.TB, configure ...func(*httpapi.Config)) *testBundle {
 	t.Helper()
-	ctx := t.Context()
+	return setupStore(t, nil, configure...)
+}
+
+// setupStore is setup with the service over wrap(store) when wrap is not
+// nil, so that a test can make the store fail.
+func setupStore(t testing.TB, wrap func(*memory.Store) practice.Store, configure ...func(*httpapi.Config)) *testBundle {
+	t.Helper()
+	ts := httptest.NewUnstartedServer(nil)
+	b := newBundle(t, wrap, func(c *httpapi.Config) {
+		for _, f := range configure {
+			f(c)
+		}
+		if c.OIDC != nil && c.OIDC.RedirectURL == "" {
+			c.OIDC.RedirectURL = "http://" + ts.Listener.Addr().String() + "/auth/callback"
+		}
+	})
+	ts.Config.Handler = b.api
+	ts.Start()
+	t.Cleanup(ts.Close)
+	b.url, b.client = ts.URL, ts.Client()
+	return b
+}
+
+// setupInProcess is setup without a network: requests go straight to the
+// handler. The fuzz targets use it.
+func setupInProcess(t testing.TB) *testBundle {
+	t.Helper()
+	b := newBundle(t, nil)
+	b.url = "http://praksis.test"
+	b.client = &http.Client{Transport: handlerTransport{b.api}}
+	return b
+}
+
+// handlerTransport serves requests with a handler, in process.
+type handlerTransport struct{ h http.Handler }
+
+func (h handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	h.h.ServeHTTP(rec, r)
+	res := rec.Result()
+	res.Request = r
+	return res, nil
+}
+
+// newBundle makes the store, service and API of a test; the demo data is
+// loaded before wrap, if not nil, wraps the store.
+func newBundle(t testing.TB, wrap func(*memory.Store) practice.Store, configure ...func(*httpapi.Config)) *testBundle {
+	t.Helper()
+	ctx := context.Background()
 	store := memory.New()
 	svc := practice.NewService(store)
 	loaded, err := demo.Load(ctx, svc)
 	require.NoError(t, err)
 	require.True(t, loaded)
+	served := svc // the service the API uses; svc reads the store for the test
+	if wrap != nil {
+		served = practice.NewService(wrap(store))
+	}
 
 	logs := &lockedBuffer{}
-	ts := httptest.NewUnstartedServer(nil)
 	cfg := httpapi.Config{
-		Service: svc, People: store, DevLogin: true,
+		Service: served, DevLogin: true,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	for _, c := range configure {
 		c(&cfg)
 	}
-	if cfg.OIDC != nil {
-		cfg.OIDC.RedirectURL = "http://" + ts.Listener.Addr().String() + "/auth/callback"
-	}
 	api, err := httpapi.New(ctx, cfg)
 	require.NoError(t, err)
-	ts.Config.Handler = api
-	ts.Start()
-	t.Cleanup(ts.Close)
 
-	b := &testBundle{t: t, url: ts.URL, client: ts.Client(), store: store, svc: svc, logs: logs}
-	insts, err := svc.Institutions(ctx, practice.Actor{})
-	require.NoError(t, err)
-	b.inst = insts[0]
+	b := &testBundle{t: t, api: api, store: store, svc: svc, logs: logs}
+	b.spec = specOf(t, api)
+	b.nih = b.institutionByCode(demo.InstitutionCode)
+	b.phs = b.institutionByCode(demo.OtherInstitutionCode)
 	b.ous = b.orgByNumber(demo.OUSOrgNumber)
 	b.oslo = b.orgByNumber(demo.OsloOrgNumber)
 	return b
 }
 
-func (b *testBundle) orgByNumber(number string) practice.Organisation {
-	os, err := b.svc.Organisations(b.t.Context(), practice.Actor{}, practice.OrganisationFilter{OrgNumber: number})
+func (b *testBundle) institutionByCode(code string) practice.Institution {
+	page, err := b.svc.Institutions(context.Background(), practice.Actor{}, practice.InstitutionFilter{})
 	require.NoError(b.t, err)
-	require.Len(b.t, os, 1)
-	return os[0]
+	for _, in := range page.Items {
+		if in.Code == code {
+			return in
+		}
+	}
+	b.t.Fatalf("no institution %s in the demo data", code)
+	return practice.Institution{}
+}
+
+func (b *testBundle) orgByNumber(number string) practice.Organisation {
+	page, err := b.svc.Organisations(context.Background(), practice.Actor{}, practice.OrganisationFilter{OrgNumber: number})
+	require.NoError(b.t, err)
+	require.Len(b.t, page.Items, 1)
+	return page.Items[0]
+}
+
+// personID returns the ID of a demo person.
+func (b *testBundle) personID(u demo.User) practice.ID {
+	a, err := b.svc.ActorByEmail(context.Background(), u.Email)
+	require.NoError(b.t, err)
+	return a.PersonID
 }
 
 // browser returns a client with a cookie jar.
@@ -112,41 +189,67 @@ type response struct {
 	body   []byte
 }
 
-// do sends a request with an optional bearer token. A string body is sent
-// as it is, any other non-nil body as JSON.
+// do sends a request with an optional bearer token. A string or []byte
+// body is sent as it is, any other non-nil body as JSON.
 func (b *testBundle) do(method, path, token string, body any) response {
 	b.t.Helper()
-	return doWith(b.t, b.client, method, b.url+path, token, body)
+	return b.doWith(b.client, method, b.url+path, token, body)
 }
 
-func doWith(t *testing.T, c *http.Client, method, url, token string, body any) response {
-	t.Helper()
-	var r io.Reader
+// doWith sends a request with client c and checks it and its answer
+// against the server's OpenAPI document (see openAPISpec.check). Every
+// request of these tests goes through it.
+func (b *testBundle) doWith(c *http.Client, method, target, token string, body any) response {
+	b.t.Helper()
+	var data []byte
 	switch v := body.(type) {
 	case nil:
 	case string:
-		r = strings.NewReader(v)
+		data = []byte(v)
 	case []byte:
-		r = bytes.NewReader(v)
+		data = v
 	default:
-		data, err := json.Marshal(v)
-		require.NoError(t, err)
-		r = bytes.NewReader(data)
+		var err error
+		data, err = json.Marshal(v)
+		require.NoError(b.t, err)
 	}
-	req, err := http.NewRequestWithContext(t.Context(), method, url, r)
-	require.NoError(t, err)
+	req, err := http.NewRequestWithContext(context.Background(), method, target, bytes.NewReader(data))
+	require.NoError(b.t, err)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	return b.send(c, req, data)
+}
+
+// send sends req, whose body is data, with client c and checks it and its
+// answer against the OpenAPI document.
+//
+// It reports with t.Errorf, not t.FailNow, so that a test may call it from
+// several goroutines at once.
+func (b *testBundle) send(c *http.Client, req *http.Request, data []byte) response {
+	b.t.Helper()
 	res, err := c.Do(req)
-	require.NoError(t, err)
+	if !assert.NoError(b.t, err) {
+		return response{}
+	}
 	defer res.Body.Close()
-	data, err := io.ReadAll(res.Body)
-	require.NoError(t, err)
-	return response{status: res.StatusCode, header: res.Header, body: data}
+	got, err := io.ReadAll(res.Body)
+	if !assert.NoError(b.t, err) {
+		return response{}
+	}
+	out := response{status: res.StatusCode, header: res.Header, body: got}
+	sent := res.Request
+	if sent == nil {
+		sent = req
+	}
+	if sent != req { // a redirect was followed: the last request had no body
+		data = nil
+	}
+	b.spec.check(b.t, b.url, sent, data, res, got)
+	return out
 }
 
 // login logs in through the development login and returns the token.
@@ -161,7 +264,7 @@ func (b *testBundle) login(email string) string {
 }
 
 // ok requires a status and decodes the JSON body into a T.
-func ok[T any](t *testing.T, res response, status int) T {
+func ok[T any](t testing.TB, res response, status int) T {
 	t.Helper()
 	require.Equal(t, status, res.status, string(res.body))
 	require.Equal(t, "application/json", res.header.Get("Content-Type"))
@@ -171,7 +274,7 @@ func ok[T any](t *testing.T, res response, status int) T {
 }
 
 // problem requires a problem with a status and returns it.
-func problem(t *testing.T, res response, status int) httpapi.Problem {
+func problem(t testing.TB, res response, status int) httpapi.Problem {
 	t.Helper()
 	require.Equal(t, status, res.status, string(res.body))
 	require.Equal(t, "application/problem+json", res.header.Get("Content-Type"))
@@ -180,7 +283,7 @@ func problem(t *testing.T, res response, status int) httpapi.Problem {
 	dec.DisallowUnknownFields()
 	require.NoError(t, dec.Decode(&p), string(res.body))
 	require.Equal(t, status, p.Status)
-	require.NotEmpty(t, p.Type)
+	require.True(t, strings.HasPrefix(p.Type, "urn:praksis:problem:"), p.Type)
 	require.NotEmpty(t, p.Title)
 	require.NotEmpty(t, p.Detail)
 	require.NotEmpty(t, p.Instance)
@@ -198,7 +301,157 @@ func fields(p httpapi.Problem) map[string]string {
 	return out
 }
 
-// list is the body of a list response.
-type list[T any] struct {
-	Items []T `json:"items"`
+// openAPISpec checks requests and responses against a server's OpenAPI
+// document with an independent validator (libopenapi-validator).
+type openAPISpec struct {
+	doc       []byte
+	validator validator.Validator
+	problem   *base.Schema
+	routes    *http.ServeMux // the document's routes
+	mu        sync.Mutex     // the validator is not safe for concurrent use
+}
+
+// specs caches the validator of each distinct document.
+var specs sync.Map // sha256 of the document → *openAPISpec
+
+// specOf returns the checker of the document the server serves at
+// /openapi.json. The document itself must validate.
+func specOf(t testing.TB, api *httpapi.Server) *openAPISpec {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	api.ServeHTTP(rec, httptest.NewRequest("GET", "/openapi.json", nil))
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	doc := rec.Body.Bytes()
+	key := sha256.Sum256(doc)
+	if s, ok := specs.Load(key); ok {
+		return s.(*openAPISpec)
+	}
+	d, err := libopenapi.NewDocument(doc)
+	require.NoError(t, err)
+	v, errs := validator.NewValidator(d, config.WithFormatAssertions())
+	require.Empty(t, errs)
+	valid, verrs := v.ValidateDocument()
+	require.True(t, valid, "the OpenAPI document is not valid: %s", describe(verrs))
+	model, err := d.BuildV3Model()
+	require.NoError(t, err)
+	s := &openAPISpec{doc: doc, validator: v, routes: http.NewServeMux()}
+	s.problem = model.Model.Components.Schemas.GetOrZero("Problem").Schema()
+	require.NotNil(t, s.problem, "the document has a Problem schema")
+	for path, item := range model.Model.Paths.PathItems.FromOldest() {
+		for method := range item.GetOperations().FromOldest() {
+			s.routes.HandleFunc(strings.ToUpper(method)+" "+path, func(http.ResponseWriter, *http.Request) {})
+		}
+	}
+	actual, _ := specs.LoadOrStore(key, s)
+	return actual.(*openAPISpec)
+}
+
+// describe lists validation errors.
+func describe[E interface{ Error() string }](errs []E) string {
+	var b strings.Builder
+	for _, e := range errs {
+		fmt.Fprintf(&b, "\n  - %s", e.Error())
+	}
+	return b.String()
+}
+
+// check validates a request that reached the server at base and its
+// answer. A request the document allows may get any documented answer; a
+// request it does not allow must not succeed (a 4xx, or a 5xx when the
+// store fails first). Every answer must be one
+// the document describes: its status, headers and body. The answers of
+// routes the document does not have (unknown routes and methods, refused
+// before any operation) must be problems of the document's Problem schema.
+// Requests to other hosts (the identity provider) are not checked, and
+// neither is GET /openapi.json, the document itself.
+//
+// It reports with t.Errorf, not t.FailNow, since a subtest may call it
+// with the t of its parent.
+func (s *openAPISpec) check(t testing.TB, base string, req *http.Request, data []byte, res *http.Response, body []byte) {
+	t.Helper()
+	u, err := url.Parse(base)
+	if !assert.NoError(t, err) {
+		return
+	}
+	if req.URL.Host != u.Host || req.URL.Path == "/openapi.json" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+
+	vreq := req.Clone(context.Background())
+	vreq.Body = io.NopCloser(bytes.NewReader(data))
+	vreq.ContentLength = int64(len(data))
+	reqOK, reqErrs := s.validator.ValidateHttpRequestSync(vreq)
+	if !reqOK {
+		assert.True(t, res.StatusCode >= 400,
+			"%s %s breaks the OpenAPI document, but the server answered %d:%s", req.Method, req.URL.Path, res.StatusCode, describe(reqErrs))
+	}
+	if res.StatusCode < 300 {
+		assert.True(t, reqOK, "the server accepted %s %s, which breaks the OpenAPI document:%s", req.Method, req.URL.Path, describe(reqErrs))
+	}
+
+	if _, pattern := s.routes.Handler(vreq); pattern == "" {
+		assert.Equal(t, "application/problem+json", res.Header.Get("Content-Type"), "%s %s", req.Method, req.URL.Path)
+		valid, errs := schema_validation.NewSchemaValidator().ValidateSchemaBytes(s.problem, body)
+		assert.True(t, valid, "the answer of %s %s is not a Problem:%s\n%s", req.Method, req.URL.Path, describe(errs), body)
+		return
+	}
+	vreq.Body = io.NopCloser(bytes.NewReader(data))
+	vres := *res
+	vres.Body = io.NopCloser(bytes.NewReader(body))
+	valid, errs := s.validator.ValidateHttpResponse(vreq, &vres)
+	assert.True(t, valid, "the answer %d of %s %s breaks the OpenAPI document:%s\n%s",
+		res.StatusCode, req.Method, req.URL.Path, describe(errs), body)
+}
+
+// state returns everything the store holds, as JSON, so that a test can
+// tell whether a request changed anything.
+func (b *testBundle) state() string {
+	b.t.Helper()
+	ctx := context.Background()
+	var all struct {
+		Institutions  []practice.Institution
+		Organisations []practice.Organisation
+		Places        []practice.Place
+		Versions      []practice.PlaceVersion
+		People        []practice.Person
+		Memberships   []practice.Membership
+		Staff         []practice.StaffMembership
+	}
+	var err error
+	all.Institutions, err = practice.All(func(p practice.PageRequest) (practice.Page[practice.Institution], error) {
+		return b.store.Institutions(ctx, practice.InstitutionFilter{Page: p})
+	})
+	require.NoError(b.t, err)
+	all.Organisations, err = practice.All(func(p practice.PageRequest) (practice.Page[practice.Organisation], error) {
+		return b.store.Organisations(ctx, practice.OrganisationFilter{Page: p})
+	})
+	require.NoError(b.t, err)
+	all.Places, err = practice.All(func(p practice.PageRequest) (practice.Page[practice.Place], error) {
+		return b.store.Places(ctx, practice.PlaceFilter{Page: p})
+	})
+	require.NoError(b.t, err)
+	all.Versions, err = practice.All(func(p practice.PageRequest) (practice.Page[practice.PlaceVersion], error) {
+		return b.store.PlaceVersions(ctx, practice.PlaceVersionFilter{Page: p})
+	})
+	require.NoError(b.t, err)
+	all.People, err = practice.All(func(p practice.PageRequest) (practice.Page[practice.Person], error) {
+		return b.store.People(ctx, practice.PeopleFilter{Page: p})
+	})
+	require.NoError(b.t, err)
+	for i, p := range all.People { // the masked text would hide a change of number
+		all.People[i].Phone += "|" + p.NationalID.Reveal()
+	}
+	all.Memberships, err = practice.All(func(p practice.PageRequest) (practice.Page[practice.Membership], error) {
+		return b.store.Memberships(ctx, practice.MembershipFilter{Page: p})
+	})
+	require.NoError(b.t, err)
+	all.Staff, err = practice.All(func(p practice.PageRequest) (practice.Page[practice.StaffMembership], error) {
+		return b.store.StaffRoles(ctx, practice.StaffFilter{Page: p})
+	})
+	require.NoError(b.t, err)
+	data, err := json.Marshal(all)
+	require.NoError(b.t, err)
+	return string(data)
 }

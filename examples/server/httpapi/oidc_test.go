@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -12,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,7 +33,7 @@ import (
 // accepts each code once, checks the PKCE verifier and the redirect URI,
 // and signs an ID token with the nonce, pid and acr.
 type testProvider struct {
-	t        *testing.T
+	t        testing.TB
 	srv      *httptest.Server
 	disco    *oidctest.Server
 	key      *rsa.PrivateKey
@@ -61,7 +63,7 @@ var (
 	testKey     *rsa.PrivateKey
 )
 
-func newTestProvider(t *testing.T) *testProvider {
+func newTestProvider(t testing.TB) *testProvider {
 	t.Helper()
 	testKeyOnce.Do(func() {
 		var err error
@@ -187,6 +189,55 @@ func setupOIDC(t *testing.T, acr ...string) (*testBundle, *testProvider) {
 	return b, p
 }
 
+// noFollow returns a browser of b that does not follow redirects.
+func noFollow(b *testBundle) *http.Client {
+	c := b.browser()
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return c
+}
+
+// startLogin starts a login with browser c, which does not follow
+// redirects, lets the provider log in, and returns the callback URL the
+// provider sent the browser to.
+func startLogin(t *testing.T, b *testBundle, c *http.Client) string {
+	t.Helper()
+	res := b.doWith(c, "GET", b.url+"/auth/login", "", nil)
+	require.Equal(t, http.StatusFound, res.status)
+	res = b.doWith(c, "GET", res.header.Get("Location"), "", nil)
+	require.Equal(t, http.StatusFound, res.status)
+	callback := res.header.Get("Location")
+	require.True(t, strings.HasPrefix(callback, b.url+"/auth/callback?"))
+	return callback
+}
+
+// loginCookie returns the login cookie browser c holds for b.
+func loginCookie(t *testing.T, b *testBundle, c *http.Client) *http.Cookie {
+	t.Helper()
+	u, err := url.Parse(b.url + "/auth/callback")
+	require.NoError(t, err)
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == httpapi.LoginCookie {
+			return ck
+		}
+	}
+	t.Fatal("the browser holds no login cookie")
+	return nil
+}
+
+// callWithCookie calls a callback URL with a login cookie of the test's
+// choosing, and no other.
+func callWithCookie(t *testing.T, b *testBundle, callback string, cookie *http.Cookie) response {
+	t.Helper()
+	req, err := http.NewRequest("GET", callback, nil)
+	require.NoError(t, err)
+	if cookie != nil {
+		req.AddCookie(cookie)
+	}
+	c := *b.client
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return b.send(&c, req, nil)
+}
+
 func TestOIDCLogin(t *testing.T) {
 	t.Parallel()
 	b, p := setupOIDC(t)
@@ -194,7 +245,7 @@ func TestOIDCLogin(t *testing.T) {
 	browser := b.browser()
 
 	// Follow every redirect: /auth/login → provider → /auth/callback → /api/me.
-	res := doWith(t, browser, "GET", b.url+"/auth/login?returnTo=/api/me", "", nil)
+	res := b.doWith(browser, "GET", b.url+"/auth/login?returnTo=/api/me", "", nil)
 	me := ok[httpapi.MeResponse](t, res, http.StatusOK)
 	require.Equal(t, demo.OUSAdmin.Email, me.Person.Email)
 	require.Len(t, me.Memberships, 1)
@@ -221,6 +272,176 @@ func TestOIDCLogin(t *testing.T) {
 	require.NotContains(t, b.logs.String(), demo.OUSAdmin.NationalID)
 }
 
+func TestOIDCLoginStateIsInTheCookie(t *testing.T) {
+	t.Parallel()
+
+	t.Run("the cookie is sealed and holds no state in clear", func(t *testing.T) {
+		t.Parallel()
+		b, p := setupOIDC(t)
+		p.as(demo.OUSAdmin.NationalID, "idporten-loa-high")
+		c := noFollow(b)
+		res := b.doWith(c, "GET", b.url+"/auth/login?returnTo=/api/organisations", "", nil)
+		require.Equal(t, http.StatusFound, res.status)
+		to, err := url.Parse(res.header.Get("Location"))
+		require.NoError(t, err)
+		cookie, err := http.ParseSetCookie(res.header.Get("Set-Cookie"))
+		require.NoError(t, err)
+		require.Equal(t, httpapi.LoginCookie, cookie.Name)
+		require.True(t, cookie.HttpOnly)
+		require.Equal(t, http.SameSiteLaxMode, cookie.SameSite)
+		require.Equal(t, int(httpapi.LoginTTL/time.Second), cookie.MaxAge)
+		require.Equal(t, "/auth/", cookie.Path)
+		for _, secret := range []string{to.Query().Get("state"), to.Query().Get("nonce"), "/api/organisations"} {
+			require.NotContains(t, cookie.Value, secret)
+		}
+	})
+
+	t.Run("after 10,100 logins started a login still succeeds", func(t *testing.T) {
+		t.Parallel()
+		b, p := setupOIDC(t)
+		p.as(demo.OUSAdmin.NationalID, "idporten-loa-high")
+		// Straight to the handler, as fast as a client can.
+		fast := *b
+		inProcess(&fast)
+		for range 10_100 {
+			res := fast.do("GET", "/auth/login", "", nil)
+			require.Equal(t, http.StatusFound, res.status)
+		}
+		me := ok[httpapi.MeResponse](t, b.doWith(b.browser(), "GET", b.url+"/auth/login", "", nil), http.StatusOK)
+		require.Equal(t, demo.OUSAdmin.Email, me.Person.Email)
+	})
+
+	t.Run("callbacks the provider refuses leave nothing on the server", func(t *testing.T) {
+		t.Parallel()
+		b, p := setupOIDC(t)
+		p.as(demo.OUSAdmin.NationalID, "idporten-loa-high")
+		for range 50 {
+			c := noFollow(b)
+			callback := startLogin(t, b, c)
+			u, err := url.Parse(callback)
+			require.NoError(t, err)
+			q := u.Query()
+			q.Set("code", "forged")
+			u.RawQuery = q.Encode()
+			problem(t, callWithCookie(t, b, u.String(), loginCookie(t, b, c)), http.StatusUnauthorized)
+		}
+		require.Zero(t, httpapi.RememberedLogins(b.api), "only logins the provider vouched for are remembered")
+		ok[httpapi.MeResponse](t, b.doWith(b.browser(), "GET", b.url+"/auth/login", "", nil), http.StatusOK)
+		require.Equal(t, 1, httpapi.RememberedLogins(b.api))
+	})
+
+	t.Run("a login started on one instance ends on another with the same key", func(t *testing.T) {
+		t.Parallel()
+		p := newTestProvider(t)
+		p.as(demo.OUSAdmin.NationalID, "idporten-loa-high")
+		key := bytes.Repeat([]byte{7}, httpapi.LoginKeySize)
+		instance := func(redirectURL string) *testBundle {
+			return setup(t, func(c *httpapi.Config) {
+				c.DevLogin, c.LoginKey = false, key
+				c.OIDC = &httpapi.OIDCConfig{IssuerURL: p.srv.URL, ClientID: p.clientID, ClientSecret: p.secret, RedirectURL: redirectURL}
+			})
+		}
+		one := instance("")
+		two := instance(one.url + "/auth/callback") // both answer at one address
+		c := noFollow(one)
+		callbackURL := startLogin(t, one, c)
+		cookie := loginCookie(t, one, c)
+		// The provider was told to return to the first instance; hand its
+		// answer to the second, as a load balancer would.
+		res := callWithCookie(t, two, strings.Replace(callbackURL, one.url, two.url, 1), cookie)
+		require.Equal(t, http.StatusSeeOther, res.status, string(res.body))
+	})
+
+	refused := func(t *testing.T, res response, detail string) {
+		t.Helper()
+		p := problem(t, res, http.StatusBadRequest)
+		require.Contains(t, p.Detail, detail)
+		require.Contains(t, p.Detail, "start again at /auth/login")
+		require.Contains(t, res.header.Get("Set-Cookie"), httpapi.LoginCookie+"=;", "the login cookie is cleared")
+	}
+
+	t.Run("a tampered cookie is refused", func(t *testing.T) {
+		t.Parallel()
+		b, p := setupOIDC(t)
+		p.as(demo.OUSAdmin.NationalID, "idporten-loa-high")
+		c := noFollow(b)
+		callback := startLogin(t, b, c)
+		cookie := loginCookie(t, b, c)
+		raw, err := base64.RawURLEncoding.DecodeString(cookie.Value)
+		require.NoError(t, err)
+		raw[len(raw)/2] ^= 1
+		tampered := *cookie
+		tampered.Value = base64.RawURLEncoding.EncodeToString(raw)
+		refused(t, callWithCookie(t, b, callback, &tampered), "not valid here")
+		garbage := *cookie
+		garbage.Value = "not-base64!"
+		refused(t, callWithCookie(t, b, callback, &garbage), "not valid here")
+		// The untouched cookie still works.
+		require.Equal(t, http.StatusSeeOther, callWithCookie(t, b, callback, cookie).status)
+	})
+
+	t.Run("a cookie of another server is refused", func(t *testing.T) {
+		t.Parallel()
+		b, p := setupOIDC(t)
+		p.as(demo.OUSAdmin.NationalID, "idporten-loa-high")
+		other, _ := setupOIDC(t)
+		c := noFollow(b)
+		callback := startLogin(t, b, c)
+		refused(t, callWithCookie(t, other, strings.Replace(callback, b.url, other.url, 1), loginCookie(t, b, c)), "made by another server")
+	})
+
+	t.Run("an expired login is refused", func(t *testing.T) {
+		t.Parallel()
+		var now atomic.Int64
+		now.Store(time.Now().UnixNano())
+		p := newTestProvider(t)
+		p.as(demo.OUSAdmin.NationalID, "idporten-loa-high")
+		b := setup(t, func(c *httpapi.Config) {
+			c.DevLogin = false
+			c.Now = func() time.Time { return time.Unix(0, now.Load()) }
+			c.OIDC = &httpapi.OIDCConfig{IssuerURL: p.srv.URL, ClientID: p.clientID, ClientSecret: p.secret}
+		})
+		c := noFollow(b)
+		callback := startLogin(t, b, c)
+		now.Add(int64(httpapi.LoginTTL))
+		refused(t, callWithCookie(t, b, callback, loginCookie(t, b, c)), "has expired")
+	})
+
+	t.Run("a callback without the cookie is refused", func(t *testing.T) {
+		t.Parallel()
+		b, p := setupOIDC(t)
+		p.as(demo.OUSAdmin.NationalID, "idporten-loa-high")
+		callback := startLogin(t, b, noFollow(b))
+		refused(t, callWithCookie(t, b, callback, nil), "not started in this browser")
+	})
+
+	t.Run("a cookie of another login is refused", func(t *testing.T) {
+		t.Parallel()
+		b, p := setupOIDC(t)
+		p.as(demo.OUSAdmin.NationalID, "idporten-loa-high")
+		first, second := noFollow(b), noFollow(b)
+		callback := startLogin(t, b, first)
+		startLogin(t, b, second)
+		refused(t, callWithCookie(t, b, callback, loginCookie(t, b, second)), "state")
+	})
+
+	t.Run("a used callback cannot be replayed", func(t *testing.T) {
+		t.Parallel()
+		b, p := setupOIDC(t)
+		p.as(demo.OUSAdmin.NationalID, "idporten-loa-high")
+		c := noFollow(b)
+		callback := startLogin(t, b, c)
+		cookie := loginCookie(t, b, c)
+		res := b.doWith(c, "GET", callback, "", nil)
+		require.Equal(t, http.StatusSeeOther, res.status)
+		require.Equal(t, "/api/me", res.header.Get("Location"))
+		// The browser dropped the login cookie; a replay with the same
+		// cookie is refused too.
+		refused(t, b.doWith(c, "GET", callback, "", nil), "not started in this browser")
+		refused(t, callWithCookie(t, b, callback, cookie), "completed already")
+	})
+}
+
 func TestOIDCLoginRefused(t *testing.T) {
 	t.Parallel()
 
@@ -228,7 +449,7 @@ func TestOIDCLoginRefused(t *testing.T) {
 		t.Parallel()
 		b, p := setupOIDC(t)
 		p.as(demo.OUSAdmin.NationalID, "idporten-loa-substantial")
-		res := doWith(t, b.browser(), "GET", b.url+"/auth/login", "", nil)
+		res := b.doWith(b.browser(), "GET", b.url+"/auth/login", "", nil)
 		pr := problem(t, res, http.StatusForbidden)
 		require.Contains(t, pr.Detail, "idporten-loa-substantial")
 	})
@@ -237,7 +458,7 @@ func TestOIDCLoginRefused(t *testing.T) {
 		t.Parallel()
 		b, p := setupOIDC(t, "idporten-loa-substantial", "idporten-loa-high")
 		p.as(demo.OUSAdmin.NationalID, "idporten-loa-substantial")
-		ok[httpapi.MeResponse](t, doWith(t, b.browser(), "GET", b.url+"/auth/login", "", nil), http.StatusOK)
+		ok[httpapi.MeResponse](t, b.doWith(b.browser(), "GET", b.url+"/auth/login", "", nil), http.StatusOK)
 		require.Equal(t, "idporten-loa-substantial idporten-loa-high", p.authRequest().Get("acr_values"))
 	})
 
@@ -246,43 +467,33 @@ func TestOIDCLoginRefused(t *testing.T) {
 		b, p := setupOIDC(t)
 		p.as(strangerNID, "idporten-loa-high")
 		browser := b.browser()
-		res := doWith(t, browser, "GET", b.url+"/auth/login", "", nil)
+		res := b.doWith(browser, "GET", b.url+"/auth/login", "", nil)
 		pr := problem(t, res, http.StatusForbidden)
 		require.Contains(t, pr.Detail, "not a user of praksis")
 		require.NotContains(t, string(res.body), strangerNID)
 		require.NotContains(t, b.logs.String(), strangerNID)
-		problem(t, doWith(t, browser, "GET", b.url+"/api/me", "", nil), http.StatusUnauthorized)
+		problem(t, b.doWith(browser, "GET", b.url+"/api/me", "", nil), http.StatusUnauthorized)
 	})
 
 	t.Run("no valid pid", func(t *testing.T) {
 		t.Parallel()
 		b, p := setupOIDC(t)
 		p.as("12345678901", "idporten-loa-high")
-		problem(t, doWith(t, b.browser(), "GET", b.url+"/auth/login", "", nil), http.StatusForbidden)
+		problem(t, b.doWith(b.browser(), "GET", b.url+"/auth/login", "", nil), http.StatusForbidden)
 	})
 
 	t.Run("a callback this browser did not start", func(t *testing.T) {
 		t.Parallel()
 		b, p := setupOIDC(t)
 		p.as(demo.OUSAdmin.NationalID, "idporten-loa-high")
-		// Start a login without following the redirect, then hand the
-		// provider's answer to another browser.
-		noFollow := *b.browser()
-		noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-		res := doWith(t, &noFollow, "GET", b.url+"/auth/login", "", nil)
-		require.Equal(t, http.StatusFound, res.status)
-		toProvider := res.header.Get("Location")
-		res = doWith(t, &noFollow, "GET", toProvider, "", nil)
-		require.Equal(t, http.StatusFound, res.status)
-		callback := res.header.Get("Location")
-		require.True(t, strings.HasPrefix(callback, b.url+"/auth/callback?"))
-
-		problem(t, doWith(t, b.browser(), "GET", callback, "", nil), http.StatusBadRequest)
+		c := noFollow(b)
+		callback := startLogin(t, b, c)
+		problem(t, b.doWith(b.browser(), "GET", callback, "", nil), http.StatusBadRequest)
 		// The right browser still completes it, once.
-		res = doWith(t, &noFollow, "GET", callback, "", nil)
+		res := b.doWith(c, "GET", callback, "", nil)
 		require.Equal(t, http.StatusSeeOther, res.status)
 		require.Equal(t, "/api/me", res.header.Get("Location"))
-		problem(t, doWith(t, &noFollow, "GET", callback, "", nil), http.StatusBadRequest)
+		problem(t, b.doWith(c, "GET", callback, "", nil), http.StatusBadRequest)
 	})
 
 	for name, tc := range map[string]struct {
@@ -302,28 +513,39 @@ func TestOIDCLoginRefused(t *testing.T) {
 			p.tamper = tc.tamper
 			p.mu.Unlock()
 			browser := b.browser()
-			pr := problem(t, doWith(t, browser, "GET", b.url+"/auth/login", "", nil), http.StatusUnauthorized)
+			pr := problem(t, b.doWith(browser, "GET", b.url+"/auth/login", "", nil), http.StatusUnauthorized)
 			require.Contains(t, pr.Detail, tc.detail)
-			problem(t, doWith(t, browser, "GET", b.url+"/api/me", "", nil), http.StatusUnauthorized)
+			problem(t, b.doWith(browser, "GET", b.url+"/api/me", "", nil), http.StatusUnauthorized)
 		})
 	}
 
 	t.Run("the provider reports an error", func(t *testing.T) {
 		t.Parallel()
 		b, _ := setupOIDC(t)
-		problem(t, b.do("GET", "/auth/callback?error=access_denied&state=x", "", nil), http.StatusUnauthorized)
+		p := problem(t, b.do("GET", "/auth/callback?error=access_denied&state=x", "", nil), http.StatusUnauthorized)
+		require.Contains(t, p.Detail, "(access_denied)")
+		for _, bad := range []string{strangerNID, "128978 10032", "12897810032abc", "access denied", "<script>", strings.Repeat("a", 41)} {
+			res := b.do("GET", "/auth/callback?"+url.Values{"error": {bad}, "state": {"x"}}.Encode(), "", nil)
+			p := problem(t, res, http.StatusUnauthorized)
+			require.NotContains(t, p.Detail, "(", "only a plain error code is repeated")
+			require.NotContains(t, string(res.body), bad)
+		}
+		require.NotContains(t, b.logs.String(), strangerNID)
+		require.NotContains(t, b.logs.String(), "128978 10032")
 	})
 
 	t.Run("returnTo stays on this server", func(t *testing.T) {
 		t.Parallel()
 		b, p := setupOIDC(t)
 		p.as(demo.OUSAdmin.NationalID, "idporten-loa-high")
-		browser := b.browser()
-		var last *url.URL
-		browser.CheckRedirect = func(r *http.Request, _ []*http.Request) error { last = r.URL; return nil }
-		res := doWith(t, browser, "GET", b.url+"/auth/login?returnTo=//evil.example.org/x", "", nil)
-		require.Equal(t, http.StatusOK, res.status)
-		require.Equal(t, "/api/me", last.Path)
-		require.Equal(t, strings.TrimPrefix(b.url, "http://"), last.Host)
+		for _, returnTo := range []string{"//evil.example.org/x", "https://evil.example.org/", "/\\evil.example.org", "/" + strings.Repeat("x", 600)} {
+			browser := b.browser()
+			var last *url.URL
+			browser.CheckRedirect = func(r *http.Request, _ []*http.Request) error { last = r.URL; return nil }
+			res := b.doWith(browser, "GET", b.url+"/auth/login?"+url.Values{"returnTo": {returnTo}}.Encode(), "", nil)
+			require.Equal(t, http.StatusOK, res.status)
+			require.Equal(t, "/api/me", last.Path, returnTo)
+			require.Equal(t, strings.TrimPrefix(b.url, "http://"), last.Host)
+		}
 	})
 }

@@ -2,20 +2,28 @@ package httpapi
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/praksis/praksis/practice"
 )
 
+// LoginKeySize is the size of Config.LoginKey: an AES-256 key.
+const LoginKeySize = 32
+
 // Config configures a [Server]. Only Service is required.
 type Config struct {
-	// Service runs every use case and checks every right.
+	// Service runs every use case and checks every right. The server holds
+	// no store: it reaches the data only through the service.
 	Service *practice.Service
 	// Logger receives the request log and errors (default: discard).
 	Logger *slog.Logger
@@ -27,23 +35,21 @@ type Config struct {
 	// DevLogin adds POST /auth/dev-login, which logs anyone in as anyone
 	// without a password. Never enable it where real data is.
 	DevLogin bool
-	// People finds a person by e-mail for the development login; any
-	// practice.Store will do. It is required when DevLogin is set.
-	People PeopleFinder
 	// OIDC, if not nil, adds the OpenID Connect login (/auth/login and
 	// /auth/callback). New discovers the provider, so it must be reachable.
 	OIDC *OIDCConfig
+	// LoginKey is the AES-256 key (LoginKeySize bytes) that encrypts and
+	// authenticates the state of an OpenID Connect login, which the browser
+	// keeps in the login cookie between /auth/login and /auth/callback.
+	// Give every instance behind one address the same key; when it is nil,
+	// New makes a random one, so a login must then end on the instance
+	// that started it, and logins under way are lost when it restarts.
+	LoginKey []byte
 	// Now tells the time (default time.Now).
 	Now func() time.Time
-	// Location is the time zone of "today", the default date of a tree
-	// (default time.Local; set TZ=Europe/Oslo).
+	// Location is the time zone of "today", the default date of a tree or
+	// a place (default time.Local; set TZ=Europe/Oslo).
 	Location *time.Location
-}
-
-// PeopleFinder finds people; the development login uses it to find a
-// person by e-mail. Every practice.Store implements it.
-type PeopleFinder interface {
-	People(ctx context.Context, f practice.PeopleFilter) ([]practice.Person, error)
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -54,11 +60,24 @@ type Server struct {
 	now      func() time.Time
 	loc      *time.Location
 	sessions *sessions
-	devLogin bool
-	people   PeopleFinder
 	oidc     *oidcLogin
+	api      huma.API
+	routes   []Route
 	handler  http.Handler
+	openAPIState
 }
+
+// Route is a route the server serves: a method and a path pattern in the
+// syntax of http.ServeMux, such as "GET /api/places/{id}".
+type Route struct {
+	// Method is the HTTP method.
+	Method string
+	// Pattern is the path pattern.
+	Pattern string
+}
+
+// String returns the method and the pattern, as in "GET /api/me".
+func (r Route) String() string { return r.Method + " " + r.Pattern }
 
 // New returns a Server for cfg. With cfg.OIDC set it discovers the
 // identity provider, so ctx bounds that request.
@@ -66,13 +85,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Service == nil {
 		return nil, errors.New("httpapi: Config.Service is required")
 	}
-	if cfg.DevLogin && cfg.People == nil {
-		return nil, errors.New("httpapi: Config.People is required with DevLogin")
-	}
-	s := &Server{
-		svc: cfg.Service, log: cfg.Logger, secure: cfg.SecureCookies, now: cfg.Now, loc: cfg.Location,
-		devLogin: cfg.DevLogin, people: cfg.People,
-	}
+	s := &Server{svc: cfg.Service, log: cfg.Logger, secure: cfg.SecureCookies, now: cfg.Now, loc: cfg.Location}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -88,73 +101,74 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.sessions = newSessions(ttl, s.now)
 	if cfg.OIDC != nil {
-		o, err := newOIDCLogin(ctx, *cfg.OIDC, s.now)
+		key := cfg.LoginKey
+		if key == nil {
+			key = make([]byte, LoginKeySize)
+			_, _ = rand.Read(key) // never fails (crypto/rand)
+		}
+		if len(key) != LoginKeySize {
+			return nil, fmt.Errorf("httpapi: Config.LoginKey must be %d bytes, not %d", LoginKeySize, len(key))
+		}
+		o, err := newOIDCLogin(ctx, *cfg.OIDC, key, s.now)
 		if err != nil {
 			return nil, fmt.Errorf("httpapi: %w", err)
 		}
 		s.oidc = o
 	}
+
+	mux := &recordingMux{ServeMux: http.NewServeMux()}
+	s.api = newAPI(mux)
+	s.register(cfg.DevLogin)
+	mux.HandleFunc("GET /openapi.json", s.openAPIDocument)
+	s.routes = mux.routes
+	// huma documents its own error model whether or not an operation uses
+	// it; this API answers Problem only.
+	delete(s.api.OpenAPI().Components.Schemas.Map(), "ErrorModel")
+	delete(s.api.OpenAPI().Components.Schemas.Map(), "ErrorDetail")
+
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, newProblem(http.StatusForbidden, typeForbidden,
-			"cross-origin requests that change data are refused"))
+		s.writeError(w, r, newProblem(typeForbidden, "cross-origin requests that change data are refused"))
 	}))
-	s.handler = s.logRequests(s.recoverPanics(cop.Handler(s.authenticate(s.routes()))))
+	s.handler = s.logRequests(s.recoverPanics(cop.Handler(s.authenticate(s.refuseInvalidUTF8(mux.ServeMux, s.fallback(mux.ServeMux))))))
 	return s, nil
 }
 
 // ServeHTTP serves the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// apiFunc is a handler that returns its error, which the Server answers as
-// a problem.
-type apiFunc func(w http.ResponseWriter, r *http.Request) error
+// Routes returns every route the server serves, in the order registered:
+// the operations of its OpenAPI document, and GET /openapi.json itself.
+func (s *Server) Routes() []Route { return slices.Clone(s.routes) }
 
-func (s *Server) routes() http.Handler {
-	mux := http.NewServeMux()
-	handle := func(pattern string, f apiFunc) {
-		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-			if err := f(w, r); err != nil {
-				s.writeError(w, r, err)
-			}
-		})
+// recordingMux is an http.ServeMux that remembers the patterns registered
+// on it, so that [Server.Routes] lists exactly what is served.
+type recordingMux struct {
+	*http.ServeMux
+	routes []Route
+}
+
+// HandleFunc registers handler for pattern and records the pattern.
+func (m *recordingMux) HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request)) {
+	method, path, _ := strings.Cut(pattern, " ")
+	m.routes = append(m.routes, Route{Method: method, Pattern: path})
+	m.ServeMux.HandleFunc(pattern, handler)
+}
+
+// openAPIDocument answers the OpenAPI 3.1 description of the API, which
+// huma generates from the operations' types.
+func (s *Server) openAPIDocument(w http.ResponseWriter, r *http.Request) {
+	s.openAPIOnce.Do(func() { s.openAPIJSON, s.openAPIErr = s.api.OpenAPI().MarshalJSON() })
+	if s.openAPIErr != nil {
+		s.writeError(w, r, fmt.Errorf("marshal the OpenAPI document: %w", s.openAPIErr))
+		return
 	}
-	handle("GET /healthz", s.health)
-	handle("GET /api/me", s.me)
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(s.openAPIJSON)
+}
 
-	handle("GET /api/institutions", s.listInstitutions)
-	handle("GET /api/institutions/{id}", one(s.svc.Institution))
-	handle("PUT /api/institutions/{id}", update[InstitutionUpdate](s.svc.UpdateInstitution))
-	handle("GET /api/institutions/{id}/staff", many(s.svc.Staff))
-
-	handle("GET /api/organisations", s.listOrganisations)
-	handle("POST /api/organisations", s.createOrganisation)
-	handle("GET /api/organisations/{id}", one(s.svc.Organisation))
-	handle("PUT /api/organisations/{id}", update[OrganisationUpdate](s.svc.UpdateOrganisation))
-	handle("GET /api/organisations/{id}/tree", s.tree)
-	handle("POST /api/organisations/{id}/places", s.createPlace)
-	handle("GET /api/organisations/{id}/members", many(s.svc.Members))
-	handle("POST /api/organisations/{id}/members", s.addMember)
-	handle("PUT /api/organisations/{id}/members/{personId}", s.grant)
-	handle("DELETE /api/organisations/{id}/members/{personId}", s.revoke)
-
-	handle("GET /api/places/{id}/history", many(s.svc.PlaceHistory))
-	handle("POST /api/places/{id}/changes", s.restructure)
-	handle("PUT /api/places/{id}/presentation", update[PresentationUpdate](s.svc.UpdatePresentation))
-
-	handle("GET /api/people/{id}", one(s.person))
-	handle("PUT /api/people/{id}", update[PersonUpdate](s.updatePerson))
-
-	handle("POST /auth/logout", s.logout)
-	if s.devLogin {
-		handle("POST /auth/dev-login", s.devLoginHandler)
-	}
-	if s.oidc != nil {
-		handle("GET /auth/login", s.login)
-		handle("GET /auth/callback", s.callback)
-	}
-
-	// Answer the mux's own 404 and 405 as problems too.
+// fallback answers the mux's own 404 and 405 as problems.
+func (s *Server) fallback(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := mux.Handler(r); pattern == "" {
 			mux.ServeHTTP(&fallbackWriter{ResponseWriter: w, s: s, r: r}, r)
@@ -178,12 +192,12 @@ func (f *fallbackWriter) WriteHeader(code int) {
 	switch code {
 	case http.StatusNotFound:
 		f.replaced = true
-		f.s.writeError(f.ResponseWriter, f.r, newProblem(code, typeNotFound,
-			"there is no route %s %s", f.r.Method, maskNationalIDs(f.r.URL.Path)))
+		f.s.writeError(f.ResponseWriter, f.r, newProblem(typeNotFound,
+			"there is no route %s %s", requestInfoOf(f.r.Context()).method, requestInfoOf(f.r.Context()).path))
 	case http.StatusMethodNotAllowed:
 		f.replaced = true
-		f.s.writeError(f.ResponseWriter, f.r, newProblem(code, typeMethodNotAllowed,
-			"%s is not allowed here; allowed: %s", f.r.Method, f.Header().Get("Allow")))
+		f.s.writeError(f.ResponseWriter, f.r, newProblem(typeMethodNotAllowed,
+			"this method is not allowed here; allowed: %s", f.Header().Get("Allow")))
 	default:
 		f.ResponseWriter.WriteHeader(code)
 	}
@@ -199,21 +213,29 @@ func (f *fallbackWriter) Write(b []byte) (int, error) {
 
 // The keys of the values the middleware puts in a request's context.
 type (
-	actorKey     struct{}
-	tokenKey     struct{}
-	requestIDKey struct{}
+	actorKey       struct{}
+	tokenKey       struct{}
+	requestInfoKey struct{}
+	serverKey      struct{} // the *Server serving the request
 )
+
+// requestInfo is what the request log and every problem tell of a request.
+type requestInfo struct {
+	id     string // the request ID, also sent as X-Request-Id
+	method string
+	path   string // the path with national identity numbers masked
+}
+
+func requestInfoOf(ctx context.Context) requestInfo {
+	info, _ := ctx.Value(requestInfoKey{}).(requestInfo)
+	return info
+}
 
 // actorOf returns the actor of a request: the zero Actor when nobody is
 // logged in.
 func actorOf(ctx context.Context) practice.Actor {
 	a, _ := ctx.Value(actorKey{}).(practice.Actor)
 	return a
-}
-
-func requestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
 }
 
 // statusRecorder remembers the status and size of a response.
@@ -244,44 +266,34 @@ func (w *statusRecorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// hexRun matches a maximal run of hex digits.
-var hexRun = regexp.MustCompile(`[0-9a-fA-F]+`)
-
-// maskNationalIDs returns s with every run of exactly eleven digits that is
-// not part of a longer run of hex digits (so not a piece of a UUID) masked:
-// what a national identity number put in a URL or a JSON key by mistake
-// looks like. Every path or other input text the server logs or answers
-// goes through it. Query strings are never logged: the OIDC callback
-// carries a code and state there.
-func maskNationalIDs(s string) string {
-	return hexRun.ReplaceAllStringFunc(s, func(run string) string {
-		if len(run) != 11 || strings.ContainsFunc(run, func(r rune) bool { return r < '0' || r > '9' }) {
-			return run
-		}
-		return strings.Repeat("*", len(run))
-	})
-}
-
-// logRequests gives each request an ID (sent as X-Request-Id) and logs
-// method, path, status, size and duration when it is done.
+// logRequests gives each request an ID (sent as X-Request-Id), marks every
+// response as not to be cached or sniffed (responses may hold personal
+// data), and logs method, masked path, status, size and duration when the
+// request is done. Query strings are never logged: the OpenID Connect
+// callback carries a code and state there.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		id := randomToken(9)
-		w.Header().Set("X-Request-Id", id)
+		info := requestInfo{id: randomToken(9), method: practice.MaskNationalIDs(r.Method), path: practice.MaskNationalIDs(r.URL.Path)}
+		h := w.Header()
+		h.Set("X-Request-Id", info.id)
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Content-Type-Options", "nosniff")
 		rec := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+		ctx := context.WithValue(context.WithValue(r.Context(), requestInfoKey{}, info), serverKey{}, s)
+		next.ServeHTTP(rec, r.WithContext(ctx))
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("method", r.Method), slog.String("path", maskNationalIDs(r.URL.Path)),
+			slog.String("method", info.method), slog.String("path", info.path),
 			slog.Int("status", rec.status), slog.Int("bytes", rec.bytes),
-			slog.Duration("duration", time.Since(start)), slog.String("requestId", id))
+			slog.Duration("duration", time.Since(start)), slog.String("requestId", info.id))
 	})
 }
 
-// recoverPanics answers a panicking handler with a 500 problem.
+// recoverPanics answers a panicking handler with a 500 problem and logs
+// the panic's value, masked.
 func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
@@ -302,8 +314,7 @@ func credentials(r *http.Request) (token string, bearer bool, err error) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, token, ok := strings.Cut(h, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-			return "", true, newProblem(http.StatusUnauthorized, typeUnauthenticated,
-				`the Authorization header must be "Bearer <session token>"`)
+			return "", true, newProblem(typeUnauthenticated, `the Authorization header must be "Bearer <session token>"`)
 		}
 		return strings.TrimSpace(token), true, nil
 	}
@@ -342,11 +353,11 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		if !ok {
 			if bearer {
-				s.writeError(w, r, newProblem(http.StatusUnauthorized, typeUnauthenticated,
-					"the bearer token is unknown or has expired; log in again"))
+				s.writeError(w, r, newProblem(typeUnauthenticated, "the bearer token is unknown or has expired; log in again"))
 				return
 			}
-			s.clearCookie(w, SessionCookie, "/")
+			c := s.clearCookie(SessionCookie, "/")
+			http.SetCookie(w, &c)
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -356,27 +367,12 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
-// pathID parses the path parameter name as an ID. A malformed one names no
-// resource, so it is 404.
-func pathID(r *http.Request, name string) (practice.ID, error) {
-	id, err := practice.ParseID(r.PathValue(name))
-	if err != nil {
-		return practice.NilID, newProblem(http.StatusNotFound, typeNotFound,
-			"%s in the path is not a UUID, so it names nothing", name)
-	}
-	return id, nil
-}
-
 // today is the date in the server's time zone.
 func (s *Server) today() practice.Date { return practice.DateOf(s.now().In(s.loc)) }
 
-// health answers 200 when the store answers.
-func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
-	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
-	defer cancel()
-	if _, err := s.svc.Institutions(ctx, practice.Actor{}); err != nil {
-		s.log.ErrorContext(r.Context(), "health check failed", slog.Any("error", err))
-		return newProblem(http.StatusServiceUnavailable, typeUnavailable, "the store does not answer")
-	}
-	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+// openAPIState caches the marshalled document.
+type openAPIState struct {
+	openAPIOnce sync.Once
+	openAPIJSON []byte
+	openAPIErr  error
 }

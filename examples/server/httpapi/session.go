@@ -86,17 +86,15 @@ func (s *sessions) end(token string) {
 	delete(s.byHash, sha256.Sum256([]byte(token)))
 }
 
-// setSessionCookie sends the session cookie.
-func (s *Server) setSessionCookie(w http.ResponseWriter, token string, expires time.Time) {
-	http.SetCookie(w, &http.Cookie{
+// sessionCookie is the cookie that carries a session's token.
+func (s *Server) sessionCookie(token string, expires time.Time) http.Cookie {
+	return http.Cookie{
 		Name: SessionCookie, Value: token, Path: "/", Expires: expires,
 		MaxAge: int(s.sessions.ttl / time.Second), HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
-	})
+	}
 }
 
-// clearCookie tells the browser to drop a cookie.
-func (s *Server) clearCookie(w http.ResponseWriter, name, path string) {
-	http.SetCookie(w, &http.Cookie{
-		Name: name, Value: "", Path: path, MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
-	})
+// clearCookie is the cookie that tells the browser to drop a cookie.
+func (s *Server) clearCookie(name, path string) http.Cookie {
+	return http.Cookie{Name: name, Value: "", Path: path, MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode}
 }

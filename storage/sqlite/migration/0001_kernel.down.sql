@@ -1,5 +1,5 @@
--- Reverts 001_kernel.up.sql. Migrate never runs down migrations; they are
--- here for tools that read Migrations.
+-- 0001_kernel, undone: drops the kernel's tables, each after the tables
+-- that refer to it. The bookkeeping table of the migration tool stays.
 
 DROP TABLE staff_roles;
 DROP TABLE memberships;
