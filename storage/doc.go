@@ -16,7 +16,7 @@
 // place, and ship their migrations embedded. Every adapter has the same file
 // per area (institution.go, organisation.go, place.go, person.go,
 // membership.go, staff.go ...), so a new area is new files, never a longer
-// file. The SQL adapters share one migration scheme (storage/internal/migrate):
+// file. The SQL adapters share one migration scheme (internal/migrate):
 // files named NNNN_name.up.sql and NNNN_name.down.sql, one runner, and one
 // bookkeeping table, praksis_migration.
 package storage

@@ -17,7 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
-	"github.com/praksis/praksis/storage/internal/migrate"
+	"github.com/praksis/praksis/internal/migrate"
 )
 
 // defaultTestURL is the database the tests use unless PRAKSIS_POSTGRES_URL

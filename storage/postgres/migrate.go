@@ -9,8 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/praksis/praksis/internal/migrate"
 	"github.com/praksis/praksis/practice"
-	"github.com/praksis/praksis/storage/internal/migrate"
 )
 
 //go:embed migration/*.sql
@@ -39,7 +39,7 @@ const migrationLockID int64 = 0x7072616b73697321
 // Migrate brings the schema up to date: it applies, in order, each up
 // migration of [Migrations] that the table praksis_migration does not
 // record, each in a transaction of its own, under an advisory lock, with
-// its record (the runner of storage/internal/migrate). With nothing to
+// its record (the runner of internal/migrate). With nothing to
 // apply it changes nothing, so call it on every start-up, from as many
 // processes as you like. Databases migrated by earlier versions of this
 // package, which recorded version 1 as 001_kernel.up.sql, go on from

@@ -13,8 +13,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/praksis/praksis/internal/migrate"
 	"github.com/praksis/praksis/practice"
-	"github.com/praksis/praksis/storage/internal/migrate"
 )
 
 // The migrations as Migrate records them.

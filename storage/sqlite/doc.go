@@ -59,7 +59,7 @@
 //
 // [Store.Migrate] applies the up migrations of [Migrations] in version
 // order, each in one transaction together with its record in the table
-// praksis_migration, whose shape package storage/internal/migrate
+// praksis_migration, whose shape package internal/migrate
 // documents for both SQL adapters. It is idempotent and safe to call on
 // every start-up, also from several processes at once. A database made by
 // an earlier release of this adapter, which recorded its migrations in a

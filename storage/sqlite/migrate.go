@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/praksis/praksis/internal/migrate"
 	"github.com/praksis/praksis/practice"
-	"github.com/praksis/praksis/storage/internal/migrate"
 )
 
 //go:embed migration/*.sql

@@ -11,8 +11,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/praksis/praksis/internal/migrate"
 	"github.com/praksis/praksis/practice"
-	"github.com/praksis/praksis/storage/internal/migrate"
 )
 
 // legacyKernel is 0001_kernel.sql as the first releases of the adapter
