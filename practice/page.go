@@ -30,8 +30,13 @@ func NewCursor(key ...string) Cursor {
 	return Cursor(base64.RawURLEncoding.EncodeToString(b))
 }
 
+// maxCursor is the length of the longest cursor a list gives: its key is
+// stored text of bounded length.
+const maxCursor = 4096
+
 // errCursor is the field error of a cursor that no list gave.
-var errCursor = Invalid("cursor", "cursor", "is not a cursor this list gave: pass on the next cursor of a page as it is")
+var errCursor = &ValidationError{Fields: []FieldError{{Field: "cursor", Rule: "cursor",
+	Message: "is not a cursor this list gave: pass on the next cursor of a page as it is"}}}
 
 // Key returns the sort key the cursor holds, which must have n parts, or a
 // *ValidationError on field "cursor" if it is not a cursor of a list
@@ -40,25 +45,34 @@ func (c Cursor) Key(n int) ([]string, error) {
 	if c == "" {
 		return nil, nil
 	}
-	if len(c) > 4096 {
+	key, ok := c.key()
+	if !ok || len(key) != n {
 		return nil, errCursor
+	}
+	return key, nil
+}
+
+// key decodes the sort key c holds, and reports whether c is in the form
+// a list gives: base64 of a JSON array of text a store may hold, which is
+// valid UTF-8 without control characters.
+func (c Cursor) key() ([]string, bool) {
+	if len(c) > maxCursor {
+		return nil, false
 	}
 	b, err := base64.RawURLEncoding.DecodeString(string(c))
 	if err != nil {
-		return nil, errCursor
+		return nil, false
 	}
 	var key []string
-	if json.Unmarshal(b, &key) != nil || len(key) != n {
-		return nil, errCursor
+	if json.Unmarshal(b, &key) != nil {
+		return nil, false
 	}
 	for _, k := range key {
-		// A list gives keys of stored text, which is valid UTF-8 without
-		// control characters; a key with any is no list's.
 		if rule, _ := textRule(k, false); rule != "" {
-			return nil, errCursor
+			return nil, false
 		}
 	}
-	return key, nil
+	return key, true
 }
 
 // PageRequest asks for one page of a list: at most Limit items after the
@@ -87,17 +101,17 @@ func (p PageRequest) Size() int {
 }
 
 // Check returns a *ValidationError if Limit is negative or above MaxLimit,
-// naming the field "limit", or if After is malformed, naming "cursor".
+// naming the field "limit", or if After is not in the form a list gives,
+// naming "cursor" (whether it has as many parts as the list's key, the list
+// checks).
 // Services check every page a caller asks for.
 func (p PageRequest) Check() error {
 	var v ValidationError
 	if p.Limit < 0 || p.Limit > MaxLimit {
 		v.Add("limit", "range", "must be from 1 to "+strconv.Itoa(MaxLimit))
 	}
-	if p.After != "" {
-		if _, err := base64.RawURLEncoding.DecodeString(string(p.After)); err != nil || len(p.After) > 4096 {
-			v.Add("cursor", "cursor", "is not a cursor this list gave: pass on the next cursor of a page as it is")
-		}
+	if _, ok := p.After.key(); p.After != "" && !ok {
+		v.Fields = append(v.Fields, errCursor.Fields...)
 	}
 	return v.Err()
 }

@@ -122,11 +122,9 @@ func (s *Service) ActorByNationalID(ctx context.Context, n NationalID) (Actor, e
 // ErrNotFound if nobody has that address. Like ActorByNationalID it is for
 // authentication, which must decide itself whether to trust the address.
 func (s *Service) ActorByEmail(ctx context.Context, email string) (Actor, error) {
-	if rule, msg := textRule(email, false); rule != "" {
-		return Actor{}, Invalid("email", rule, msg)
-	}
-	if len(email) > 254 {
-		return Actor{}, Invalid("email", "max", "must be at most 254 characters")
+	var v ValidationError
+	if checkLookup(&v, "email", email, 254); v.Err() != nil {
+		return Actor{}, &v
 	}
 	var a Actor
 	err := s.store.InSnapshot(ctx, func(ctx context.Context) error {
@@ -300,7 +298,7 @@ func (s *Service) Organisations(ctx context.Context, a Actor, f OrganisationFilt
 	f.OrgNumber = normaliseOrgNumber(f.OrgNumber)
 	var v ValidationError
 	if f.OrgNumber != "" && !ValidOrgNumber(f.OrgNumber) {
-		v.Add("orgNumber", "orgnr", "must be a 9-digit Norwegian organisation number, starting with 8 or 9, with a valid check digit")
+		v.Add("orgNumber", "orgnr", msgOrgNumber)
 	}
 	if err := validateAll(v.Err(), f.Page.Check()); err != nil {
 		return Page[Organisation]{}, err

@@ -180,16 +180,8 @@ func (s *Service) SearchPeople(ctx context.Context, a Actor, f PeopleFilter) (Pa
 	}
 	f.Email = strings.TrimSpace(f.Email)
 	var v ValidationError
-	if rule, msg := textRule(f.Query, false); rule != "" {
-		v.Add("q", rule, msg)
-	} else if len(f.Query) > 200 {
-		v.Add("q", "max", "must be at most 200 characters")
-	}
-	if rule, msg := textRule(f.Email, false); rule != "" {
-		v.Add("email", rule, msg)
-	} else if len(f.Email) > 254 {
-		v.Add("email", "max", "must be at most 254 characters")
-	}
+	checkLookup(&v, "q", f.Query, 200)
+	checkLookup(&v, "email", f.Email, 254)
 	if err := validateAll(v.Err(), f.Page.Check()); err != nil {
 		return Page[Person]{}, err
 	}

@@ -3,6 +3,7 @@ package practice
 import (
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -60,6 +61,17 @@ func textRule(s string, multiline bool) (rule, message string) {
 		}
 	}
 	return "", ""
+}
+
+// checkLookup checks s, text a service looks up by (a query, an e-mail to
+// find), as Validate checks a single line of input, and at most max bytes
+// long; a broken rule is added to v on field.
+func checkLookup(v *ValidationError, field, s string, max int) {
+	if rule, msg := textRule(s, false); rule != "" {
+		v.Add(field, rule, msg)
+	} else if len(s) > max {
+		v.Add(field, "max", "must be at most "+strconv.Itoa(max)+" characters")
+	}
 }
 
 // isBidiControl reports whether r is a bidirectional embedding, override or

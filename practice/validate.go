@@ -177,6 +177,9 @@ func joinPath(path, name string) string {
 	return path + "." + name
 }
 
+// msgOrgNumber explains the rule "orgnr".
+const msgOrgNumber = "must be a 9-digit Norwegian organisation number, starting with 8 or 9, with a valid check digit"
+
 // fieldPath turns "PersonInput.profile.teaches[0]" into "profile.teaches[0]".
 func fieldPath(fe validator.FieldError) string {
 	ns := fe.Namespace()
@@ -208,7 +211,7 @@ func ruleMessage(fe validator.FieldError) string {
 	case "oneof":
 		return "must be one of: " + strings.ReplaceAll(p, " ", ", ")
 	case "orgnr":
-		return "must be a 9-digit Norwegian organisation number, starting with 8 or 9, with a valid check digit"
+		return msgOrgNumber
 	case "natid":
 		return "must be a valid Norwegian national identity number (11 digits, valid date and check digits)"
 	case "url", "uri":

@@ -57,9 +57,11 @@ func (s *Store) Place(ctx context.Context, id practice.ID) (out practice.Place, 
 // Places implements practice.PlaceStore.
 func (s *Store) Places(ctx context.Context, f practice.PlaceFilter) (out practice.Page[practice.Place], err error) {
 	err = s.read(ctx, func(d *data) error {
-		all := allValues(d.places)
+		var all []practice.Place
 		if f.OrganisationID != practice.NilID {
 			all = valuesOf(d.places, d.placesByOrg[f.OrganisationID])
+		} else {
+			all = allValues(d.places)
 		}
 		out, err = list(all, placeKey, f.Page)
 		return err

@@ -569,8 +569,5 @@ func (s *Server) person(ctx context.Context, a practice.Actor, id practice.ID) (
 	if err != nil {
 		return PersonResponse{}, err
 	}
-	if ms == nil {
-		ms = []practice.Membership{}
-	}
 	return PersonResponse{Person: p, Memberships: ms}, nil
 }
