@@ -184,18 +184,24 @@ func (a Actor) CanSeeMembers(organisationID ID) error {
 	return forbidden("only the site's own users and study site staff may see its people")
 }
 
-// CanAddPerson allows study site administrators and any site administrator
-// to add people.
+// CanAddPerson allows study site practice administrators to add people
+// directly, with or without a national identity number. A site's
+// administrators invite people instead, so that adding someone never
+// tells them whether that person is registered elsewhere.
 func (a Actor) CanAddPerson() error {
 	if a.StudySiteAdministrator() {
 		return nil
 	}
-	for _, r := range a.rights {
-		if r == Admin {
-			return nil
-		}
+	return forbidden("only a study site's practice administrators add people directly; a site's administrators invite them")
+}
+
+// CanReadAudit allows the organisation's site administrators and study
+// site practice administrators to read its audit trail.
+func (a Actor) CanReadAudit(organisationID ID) error {
+	if a.Has(organisationID, Admin) || a.StudySiteAdministrator() {
+		return nil
 	}
-	return forbidden("only administrators may add people")
+	return forbidden("only the site's administrators and study site practice administrators may read its audit trail")
 }
 
 // CanSeePerson allows the person themselves, anyone sharing an organisation

@@ -26,8 +26,8 @@ func personTaken(Person) map[string]string {
 	}
 }
 
-// CreatePerson adds a person. Study site practice administrators and site
-// administrators may. A taken e-mail or national identity number is
+// CreatePerson adds a person. Study site practice administrators (and the
+// system) may; a site's administrators invite people instead. A taken e-mail or national identity number is
 // ErrConflict.
 func (s *Service) CreatePerson(ctx context.Context, a Actor, in PersonInput) (Person, error) {
 	if err := a.CanAddPerson(); err != nil {
@@ -64,10 +64,11 @@ func shown(p Person, visible bool) Person {
 }
 
 // AddMember adds a new person with a right at an organisation, in one
-// transaction. The organisation's site administrators and study site
-// practice administrators may.
+// transaction. Only study site practice administrators (and the system) may:
+// a site's administrators add their colleagues by invitation (package
+// invite), which never tells them whether someone is registered elsewhere.
 func (s *Service) AddMember(ctx context.Context, a Actor, organisationID ID, in PersonInput, r Right) (Member, error) {
-	if err := a.CanManageMembers(organisationID); err != nil {
+	if err := a.CanAddPerson(); err != nil {
 		return Member{}, err
 	}
 	p, err := s.newPerson(in)
@@ -75,13 +76,17 @@ func (s *Service) AddMember(ctx context.Context, a Actor, organisationID ID, in 
 		return Member{}, err
 	}
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
-		if _, err := s.store.Organisation(ctx, organisationID); err != nil {
-			return notFound(err, "organisation", organisationID)
+		if err := s.lockRights(ctx, organisationID); err != nil {
+			return err
 		}
 		if err := s.store.CreatePerson(ctx, p); err != nil {
 			return saveError(err, "person", p.ID, 0, personTaken(p))
 		}
-		return s.store.PutMembership(ctx, Membership{OrganisationID: organisationID, PersonID: p.ID, Right: r})
+		m := Membership{OrganisationID: organisationID, PersonID: p.ID, Right: r}
+		if err := s.store.PutMembership(ctx, m); err != nil {
+			return err
+		}
+		return s.AuditRight(ctx, a, m, "")
 	})
 	if err != nil {
 		return Member{}, err
@@ -273,7 +278,13 @@ func (s *Service) Grant(ctx context.Context, a Actor, organisationID, personID I
 				return err
 			}
 		}
-		return s.store.PutMembership(ctx, m)
+		if r == current {
+			return nil
+		}
+		if err := s.store.PutMembership(ctx, m); err != nil {
+			return err
+		}
+		return s.AuditRight(ctx, a, m, current)
 	})
 	if err != nil {
 		return Membership{}, err
@@ -281,9 +292,10 @@ func (s *Service) Grant(ctx context.Context, a Actor, organisationID, personID I
 	return m, nil
 }
 
-// Revoke removes a person's right at an organisation. The organisation's
-// site administrators and study site practice administrators may; the last
-// site administrator cannot be removed.
+// Revoke deactivates a person at an organisation: it removes their right
+// there, and the audit trail keeps what it was. The organisation's site
+// administrators and study site practice administrators may; the last site
+// administrator cannot be removed.
 func (s *Service) Revoke(ctx context.Context, a Actor, organisationID, personID ID) error {
 	if err := a.CanManageMembers(organisationID); err != nil {
 		return err
@@ -292,15 +304,59 @@ func (s *Service) Revoke(ctx context.Context, a Actor, organisationID, personID 
 		if err := s.lockRights(ctx, organisationID); err != nil {
 			return err
 		}
+		cur, err := s.store.Memberships(ctx, MembershipFilter{OrganisationID: organisationID, PersonID: personID})
+		if err != nil {
+			return err
+		}
+		if len(cur.Items) == 0 {
+			return &Error{Code: ErrNotFound, Message: "the person " + personID.String() + " has no right at the organisation"}
+		}
 		if err := s.keepAnAdmin(ctx, organisationID, personID, "personId"); err != nil {
 			return err
 		}
-		err := s.store.DeleteMembership(ctx, organisationID, personID)
-		if errors.Is(err, ErrNotFound) {
-			return &Error{Code: ErrNotFound, Message: "the person " + personID.String() + " has no right at the organisation", Err: err}
+		if err := s.store.DeleteMembership(ctx, organisationID, personID); err != nil {
+			return err
 		}
+		return s.AuditRight(ctx, a, Membership{OrganisationID: organisationID, PersonID: personID}, cur.Items[0].Right)
+	})
+}
+
+// AuditRight records in the audit trail, in the transaction of ctx, that a
+// changed a person's right at an organisation from before to m.Right (""
+// for none: a grant from nothing, or a removal to nothing). Other packages
+// that change rights, such as invite, call it too.
+func (s *Service) AuditRight(ctx context.Context, a Actor, m Membership, before Right) error {
+	action := AuditRightChanged
+	switch {
+	case before == "":
+		action = AuditRightGranted
+	case m.Right == "":
+		action = AuditRightRemoved
+	}
+	return s.store.AddAudit(ctx, AuditEntry{ID: s.newID(), At: s.now(), OrganisationID: m.OrganisationID,
+		ActorID: a.PersonID, Action: action, SubjectID: m.PersonID, Before: string(before), After: string(m.Right)})
+}
+
+// Audit returns the audit trail of an organisation, oldest first: every
+// change of rights and every invitation event there. The organisation's
+// site administrators and study site practice administrators may read it.
+func (s *Service) Audit(ctx context.Context, a Actor, organisationID ID, page PageRequest) (Page[AuditEntry], error) {
+	if err := a.CanReadAudit(organisationID); err != nil {
+		return Page[AuditEntry]{}, err
+	}
+	if err := page.Check(); err != nil {
+		return Page[AuditEntry]{}, err
+	}
+	var out Page[AuditEntry]
+	err := s.store.InSnapshot(ctx, func(ctx context.Context) error {
+		if _, err := s.store.Organisation(ctx, organisationID); err != nil {
+			return notFound(err, "organisation", organisationID)
+		}
+		var err error
+		out, err = s.store.AuditEntries(ctx, AuditFilter{OrganisationID: organisationID, Page: page})
 		return err
 	})
+	return out, err
 }
 
 // lockRights locks the rights at an organisation for the transaction of

@@ -253,7 +253,7 @@ func TestPeopleRules(t *testing.T) {
 	var nid practice.NationalID
 	require.NoError(t, nid.UnmarshalText([]byte("15076500565")))
 
-	m, err := w.svc.AddMember(ctx, w.aAdmin, w.a.ID, practice.PersonInput{Name: "Per Hansen", Email: " Per@Example.NO", NationalID: nid}, practice.Write)
+	m, err := w.svc.AddMember(ctx, w.studyAdmin, w.a.ID, practice.PersonInput{Name: "Per Hansen", Email: " Per@Example.NO", NationalID: nid}, practice.Write)
 	require.NoError(t, err)
 	require.Equal(t, "per@example.no", m.Person.Email, "e-mail is stored in lower case")
 	b, err := json.Marshal(m)
@@ -269,14 +269,14 @@ func TestPeopleRules(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, members.Items, 4)
 
-	_, err = w.svc.AddMember(ctx, w.aAdmin, w.a.ID, practice.PersonInput{Name: "Dublett", Email: "dublett@example.no", NationalID: nid}, practice.Read)
+	_, err = w.svc.AddMember(ctx, w.studyAdmin, w.a.ID, practice.PersonInput{Name: "Dublett", Email: "dublett@example.no", NationalID: nid}, practice.Read)
 	require.ErrorIs(t, err, practice.ErrConflict)
 	require.EqualError(t, err, "conflict: the national identity number belongs to another person",
 		"a conflict is told in the domain's words, and never reveals a national identity number")
-	_, err = w.svc.AddMember(ctx, w.aAdmin, w.a.ID, practice.PersonInput{Name: "Dublett", Email: "PER@example.no"}, practice.Read)
+	_, err = w.svc.AddMember(ctx, w.studyAdmin, w.a.ID, practice.PersonInput{Name: "Dublett", Email: "PER@example.no"}, practice.Read)
 	require.ErrorIs(t, err, practice.ErrConflict)
 	require.EqualError(t, err, "conflict: the e-mail belongs to another person")
-	_, err = w.svc.AddMember(ctx, w.aAdmin, w.a.ID, practice.PersonInput{Name: "", Email: "x"}, "owner")
+	_, err = w.svc.AddMember(ctx, w.studyAdmin, w.a.ID, practice.PersonInput{Name: "", Email: "x"}, "owner")
 	require.Equal(t, map[string]string{"name": "required", "email": "email", "right": "oneof"}, fieldErrors(t, err))
 	after, err := w.svc.Members(ctx, w.aReader, w.a.ID, practice.PageRequest{})
 	require.NoError(t, err)

@@ -285,4 +285,5 @@ type Store interface {
 	PersonStore
 	MembershipStore
 	StaffStore
+	AuditStore
 }

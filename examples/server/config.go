@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"flag"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -52,6 +54,31 @@ type Config struct {
 	// instance behind one address the same key; without one, each process
 	// makes a random key.
 	LoginKey []byte
+	// InviteKey is the AES-256 key (32 bytes) that seals the secrets of
+	// invitation links in the store, so that a reminder can repeat a link
+	// the store keeps only hashed. Keep it out of the database, and the
+	// same on every instance and across restarts. Without one, the key is
+	// kept in InviteKeyFile.
+	InviteKey []byte
+	// InviteKeyFile holds the invitation key when InviteKey is not given;
+	// it is made, with a random key, when missing.
+	InviteKeyFile string
+	// PublicURL is the server's address as users reach it, for the links
+	// in e-mails (default: the address it listens on).
+	PublicURL string
+	// SMTPHost, if set, sends e-mail through that SMTP server; otherwise
+	// mails land as files in MailboxDir, for development.
+	SMTPHost     string
+	SMTPPort     int
+	SMTPUsername string
+	SMTPPassword string
+	// SMTPTLS is "mandatory" (STARTTLS required), "opportunistic" or
+	// "none" (plain text, for a local test server only).
+	SMTPTLS string
+	// MailFrom is the sender of every e-mail.
+	MailFrom string
+	// MailboxDir is the development mailbox: a directory of .eml files.
+	MailboxDir string
 	// LogLevel is the lowest level logged.
 	LogLevel slog.Level
 	// LogFormat is "text" or "json".
@@ -79,11 +106,12 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	fs := flag.NewFlagSet("praksis-server", flag.ContinueOnError)
 	fs.SetOutput(usage)
 	var (
-		c        Config
-		errs     []error
-		acr      string
-		lvl      string
-		loginKey string
+		c         Config
+		errs      []error
+		acr       string
+		lvl       string
+		loginKey  string
+		inviteKey string
 	)
 	str := func(p *string, name, env, def, help string) {
 		if v := getenv(env); v != "" {
@@ -145,6 +173,21 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	secret(&loginKey, "login-key", "PRAKSIS_LOGIN_KEY",
 		"base64 of 32 random bytes (openssl rand -base64 32) sealing the OpenID Connect login cookie; "+
 			"the same on every instance behind one address; random per process when empty (prefer the environment variable to the flag)")
+	secret(&inviteKey, "invite-key", "PRAKSIS_INVITE_KEY",
+		"base64 of 32 random bytes sealing invitation links in the store; the same on every instance and across restarts "+
+			"(prefer the environment variable to the flag); when empty, the key is kept in -invite-key-file")
+	str(&c.InviteKeyFile, "invite-key-file", "PRAKSIS_INVITE_KEY_FILE", "",
+		"file holding the invitation key when -invite-key is empty; made with a random key when missing (default: invite.key beside the SQLite file)")
+	str(&c.PublicURL, "public-url", "PRAKSIS_PUBLIC_URL", "",
+		"the server's address as users reach it, for links in e-mails (default: the address it listens on)")
+	str(&c.SMTPHost, "smtp-host", "PRAKSIS_SMTP_HOST", "", "SMTP server for e-mail; when empty, mails land in -mailbox")
+	fs.IntVar(&c.SMTPPort, "smtp-port", 587, "SMTP port")
+	str(&c.SMTPUsername, "smtp-username", "PRAKSIS_SMTP_USERNAME", "", "SMTP user name")
+	secret(&c.SMTPPassword, "smtp-password", "PRAKSIS_SMTP_PASSWORD", "SMTP password (prefer the environment variable to the flag)")
+	str(&c.SMTPTLS, "smtp-tls", "PRAKSIS_SMTP_TLS", "mandatory", "SMTP TLS: mandatory, opportunistic or none (a local test server only)")
+	str(&c.MailFrom, "mail-from", "PRAKSIS_MAIL_FROM", "Praksis <praksis@localhost>", "sender of e-mails")
+	str(&c.MailboxDir, "mailbox", "PRAKSIS_MAILBOX", "",
+		"development mailbox: a directory where mails land as .eml files when no SMTP server is set (default: mailbox beside the SQLite file)")
 	str(&lvl, "log-level", "PRAKSIS_LOG_LEVEL", "info", "log level: debug, info, warn or error")
 	str(&c.LogFormat, "log-format", "PRAKSIS_LOG_FORMAT", "text", "log format: text or json")
 	duration(&c.ShutdownTimeout, "shutdown-timeout", "PRAKSIS_SHUTDOWN_TIMEOUT", 15*time.Second,
@@ -155,6 +198,12 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	}
 	for _, apply := range secrets {
 		apply()
+	}
+	if c.InviteKeyFile == "" {
+		c.InviteKeyFile = filepath.Join(filepath.Dir(c.SQLitePath), "invite.key")
+	}
+	if c.MailboxDir == "" {
+		c.MailboxDir = filepath.Join(filepath.Dir(c.SQLitePath), "mailbox")
 	}
 	if fs.NArg() > 0 {
 		errs = append(errs, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " ")))
@@ -176,6 +225,26 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 			errs = append(errs, errors.New("the login key must be base64 of 32 bytes, such as openssl rand -base64 32 makes"))
 		}
 		c.LoginKey = key
+	}
+	if inviteKey != "" {
+		key, err := base64.StdEncoding.DecodeString(inviteKey)
+		if err != nil || len(key) != 32 {
+			errs = append(errs, errors.New("the invitation key must be base64 of 32 bytes, such as openssl rand -base64 32 makes"))
+		}
+		c.InviteKey = key
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs = append(errs, errors.New("the public URL must be an http or https URL, such as https://praksis.example.no"))
+		}
+	}
+	switch c.SMTPTLS {
+	case "mandatory", "opportunistic", "none":
+	default:
+		errs = append(errs, errors.New("SMTP TLS must be mandatory, opportunistic or none"))
+	}
+	if c.SMTPPort < 1 || c.SMTPPort > 65535 {
+		errs = append(errs, errors.New("the SMTP port must be from 1 to 65535"))
 	}
 	if c.DevLogin && c.OIDCIssuer != "" {
 		errs = append(errs, errors.New("the development login cannot be on together with OpenID Connect: "+
@@ -211,4 +280,38 @@ func (c Config) CheckDevLoginAddress(addr net.Addr) error {
 	}
 	return fmt.Errorf("the development login lets anyone log in as anyone, so it runs only on a loopback address, not on %s: "+
 		"listen on 127.0.0.1 or [::1] (-addr), or set -unsafe-dev-login-on-public-address if you really mean it", addr)
+}
+
+// LoadInviteKey returns InviteKey, or else the key in InviteKeyFile, which
+// it makes, with a new random key readable only by its owner, when the file
+// is missing.
+func (c Config) LoadInviteKey() ([]byte, error) {
+	if c.InviteKey != nil {
+		return c.InviteKey, nil
+	}
+	b, err := os.ReadFile(c.InviteKeyFile)
+	if errors.Is(err, os.ErrNotExist) {
+		key := make([]byte, 32)
+		_, _ = rand.Read(key)
+		if err := os.MkdirAll(filepath.Dir(c.InviteKeyFile), 0o700); err != nil {
+			return nil, fmt.Errorf("invitation key: %w", err)
+		}
+		f, err := os.OpenFile(c.InviteKeyFile, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("invitation key: %w", err)
+		}
+		_, err = f.WriteString(base64.StdEncoding.EncodeToString(key) + "\n")
+		if err = errors.Join(err, f.Close()); err != nil {
+			return nil, fmt.Errorf("invitation key: %w", err)
+		}
+		return key, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("invitation key: %w", err)
+	}
+	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(key) != 32 {
+		return nil, fmt.Errorf("invitation key: %s must hold base64 of 32 bytes", c.InviteKeyFile)
+	}
+	return key, nil
 }

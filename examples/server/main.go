@@ -33,14 +33,18 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/mail"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/praksis/praksis/examples/demo"
 	"github.com/praksis/praksis/examples/server/httpapi"
+	"github.com/praksis/praksis/invite"
+	"github.com/praksis/praksis/notify"
 	"github.com/praksis/praksis/practice"
 	"github.com/praksis/praksis/storage/postgres"
 	"github.com/praksis/praksis/storage/sqlite"
@@ -85,6 +89,10 @@ type Main struct {
 	Logger *slog.Logger
 
 	closeStore func()
+	// stopOutbox stops the delivery of the outbox; closeMail the mail
+	// sender.
+	stopOutbox func(context.Context) error
+	closeMail  func() error
 	// ln is the listener Run bound, until the server serves on it.
 	ln   net.Listener
 	http *http.Server
@@ -115,19 +123,35 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 
+	m.url = "http://" + ln.Addr().String()
+	publicURL := cfg.PublicURL
+	if publicURL == "" {
+		publicURL = m.url
+	}
+
 	store, kind, err := m.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	svc := practice.NewService(store)
+	key, err := cfg.LoadInviteKey()
+	if err != nil {
+		return err
+	}
+	invites, err := invite.NewService(store, key)
+	if err != nil {
+		return err
+	}
 
 	if cfg.Demo {
 		var loaded bool
 		// One transaction: a failed load leaves nothing behind.
 		err := store.InTx(ctx, func(ctx context.Context) error {
 			var err error
-			loaded, err = demo.Load(ctx, svc)
-			return err
+			if loaded, err = demo.Load(ctx, svc); err != nil || !loaded {
+				return err
+			}
+			return demo.LoadInvitations(ctx, svc, store, key, time.Now())
 		})
 		if err != nil {
 			return fmt.Errorf("load demo data: %w", err)
@@ -142,15 +166,18 @@ func (m *Main) Run(ctx context.Context) error {
 			RedirectURL: cfg.OIDCRedirectURL, AcceptedACR: cfg.OIDCACRValues,
 		}
 	}
+	if err := m.startOutbox(ctx, store, invites, publicURL); err != nil {
+		return err
+	}
+
 	api, err := httpapi.New(ctx, httpapi.Config{
-		Service: svc, Logger: log, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL,
+		Service: svc, Invites: invites, Logger: log, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL,
 		DevLogin: cfg.DevLogin, OIDC: oidcCfg, LoginKey: cfg.LoginKey,
 	})
 	if err != nil {
 		return err
 	}
 
-	m.url = "http://" + ln.Addr().String()
 	srv := &http.Server{
 		Handler:           api,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -186,8 +213,60 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
+// store is what the server needs of a store: the kernel's and the
+// invitations' areas, and the outbox.
+type store interface {
+	invite.Store
+	practice.Deliverer
+}
+
+// sweepEvery is how often the outbox sweeps for invitations whose reminder
+// or expiry a lost event missed.
+const sweepEvery = 15 * time.Minute
+
+// startOutbox starts delivering the store's events: the invitations'
+// reminders and expiries, and their mails, through SMTP if configured and
+// else into the development mailbox.
+func (m *Main) startOutbox(ctx context.Context, s store, invites *invite.Service, publicURL string) error {
+	cfg, log := m.Config, m.Logger
+	from, err := mail.ParseAddress(cfg.MailFrom)
+	if err != nil {
+		return fmt.Errorf("mail sender %q: not an address such as Praksis <praksis@example.no>", cfg.MailFrom)
+	}
+	var sender notify.Sender
+	if cfg.SMTPHost != "" {
+		tls := map[string]notify.TLSPolicy{"mandatory": notify.TLSMandatory, "opportunistic": notify.TLSOpportunistic, "none": notify.TLSNone}
+		smtp, err := notify.NewSMTP(notify.SMTPConfig{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername,
+			Password: cfg.SMTPPassword, From: *from, TLS: tls[cfg.SMTPTLS]})
+		if err != nil {
+			return fmt.Errorf("smtp: %w", err)
+		}
+		sender, m.closeMail = smtp, smtp.Close
+		log.Info("e-mail goes through SMTP", slog.String("host", cfg.SMTPHost), slog.Int("port", cfg.SMTPPort))
+	} else {
+		box, err := notify.OpenMailbox(cfg.MailboxDir, *from)
+		if err != nil {
+			return fmt.Errorf("mailbox: %w", err)
+		}
+		sender = box
+		log.Info("no SMTP server is set: e-mails land as files in the development mailbox", slog.String("dir", cfg.MailboxDir))
+	}
+	renderer, err := notify.NewRenderer(notify.RenderConfig{AcceptURL: strings.TrimSuffix(publicURL, "/") + "/auth/invitation"})
+	if err != nil {
+		return err
+	}
+	handlers := invites.Handlers()
+	handlers[invite.EventMail] = &notify.InviteHandler{Mails: invites, Renderer: renderer, Sender: sender}
+	stop, err := s.Deliver(ctx, handlers, practice.DeliveryOptions{Periodic: []practice.Periodic{invite.SweepEvery(sweepEvery)}})
+	if err != nil {
+		return fmt.Errorf("start the outbox: %w", err)
+	}
+	m.stopOutbox = stop
+	return nil
+}
+
 // openStore opens PostgreSQL if configured, else SQLite, and migrates it.
-func (m *Main) openStore(ctx context.Context) (practice.Store, string, error) {
+func (m *Main) openStore(ctx context.Context) (store, string, error) {
 	if m.Config.PostgresURL != "" {
 		s, err := postgres.Open(ctx, m.Config.PostgresURL)
 		if err != nil {
@@ -243,6 +322,20 @@ func (m *Main) Close() error {
 	if m.ln != nil {
 		_ = m.ln.Close()
 		m.ln = nil
+	}
+	if m.stopOutbox != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		if e := m.stopOutbox(ctx); e != nil {
+			err = errors.Join(err, fmt.Errorf("stop the outbox: %w", e))
+		}
+		cancel()
+		m.stopOutbox = nil
+	}
+	if m.closeMail != nil {
+		if e := m.closeMail(); e != nil {
+			err = errors.Join(err, fmt.Errorf("close the mail sender: %w", e))
+		}
+		m.closeMail = nil
 	}
 	if m.closeStore != nil {
 		m.closeStore()

@@ -16,6 +16,9 @@ func TestConformance(t *testing.T) {
 	storagetest.RunPractice(t, storagetest.Harness{
 		NewStore: func(*testing.T) practice.Store { return memory.New() },
 	})
+	storagetest.RunInvite(t, storagetest.InviteHarness{
+		NewStore: func(*testing.T) storagetest.InviteStore { return memory.New() },
+	})
 }
 
 // TestEndedTransaction checks that a context kept after its transaction

@@ -66,6 +66,12 @@ type data struct {
 	staff         map[practice.StaffMembership]struct{}
 	staffByInst   map[practice.ID]map[practice.StaffMembership]struct{}
 	staffByPerson map[practice.ID]map[practice.StaffMembership]struct{}
+
+	// The areas of the other packages, each in its own file; their zero
+	// values are usable.
+	audit       auditData
+	invitations invitationData
+	events      outboxData
 }
 
 type membershipKey struct{ organisation, person practice.ID }

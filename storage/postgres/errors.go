@@ -34,6 +34,10 @@ var uniqueFields = map[string]string{
 	"people_pkey":                  "id",
 	"people_email_key":             "email",
 	"people_national_id_key":       "nationalId",
+
+	"praksis_audit_pkey":                "id",
+	"praksis_invitation_pkey":           "id",
+	"praksis_invitation_token_hash_key": "token",
 }
 
 // missingReferences says, for each foreign key of the schema, what does not
@@ -46,6 +50,12 @@ var missingReferences = map[string]string{
 	"memberships_person_id_fkey":       "the person does not exist",
 	"staff_roles_institution_id_fkey":  "the institution does not exist",
 	"staff_roles_person_id_fkey":       "the person does not exist",
+
+	"praksis_audit_organisation_id_fkey":      "the organisation does not exist",
+	"praksis_invitation_organisation_id_fkey": "the organisation does not exist",
+	"praksis_invitation_invited_by_fkey":      "the inviting person does not exist",
+	"praksis_invitation_person_id_fkey":       "the person does not exist",
+	"praksis_invitation_replaced_by_fkey":     "the replacing invitation does not exist",
 }
 
 // invalidValues gives, for each check constraint of the schema that keeps
@@ -54,6 +64,8 @@ var missingReferences = map[string]string{
 var invalidValues = map[string]func() error{
 	"memberships_access_right_check": practice.Right("").Check,
 	"staff_roles_role_check":         practice.StaffRole("").Check,
+
+	"praksis_invitation_access_right_check": practice.Right("").Check,
 }
 
 // dbError is a server error this package could not tell in the domain's

@@ -110,8 +110,9 @@ var schemas = newSchemaPool()
 // start, side by side, one for each test that may run at once and one for
 // the cases of the conformance suite to share; later, one more whenever a
 // test finds none free and none on its way. Each is made by the
-// migrations in one transaction, without the migration lock, and all are
-// dropped in one statement when the tests end (TestMain).
+// migrations in one transaction, and River's in one transaction each (see
+// riverbox.Migrate), without the migration lock, and all are dropped in
+// one statement when the tests end (TestMain).
 type schemaPool struct {
 	mu      sync.Mutex
 	made    sync.Cond     // signalled when a schema is made or given back
@@ -262,26 +263,37 @@ func (p *schemaPool) create(dbURL string, migrated bool) (*testSchema, error) {
 		if err != nil {
 			return err
 		}
-		if _, err := migrate.Up(ctx, unlocked{tx}, ms); err != nil {
-			return err
-		}
-		return p.learn(ctx, tx, sc.name)
+		_, err = migrate.Up(ctx, unlocked{tx}, ms)
+		return err
 	})
-	return sc, err
+	if err != nil || !migrated {
+		return sc, err
+	}
+	// River's migrations cannot share one transaction (see
+	// riverbox.Migrate): each commits on its own, on the schema's pool,
+	// whose search_path is the schema.
+	err = migrateOutbox(ctx, func(ctx context.Context, fn func(ctx context.Context, tx pgx.Tx) error) error {
+		return pgx.BeginFunc(ctx, sc.pool, func(tx pgx.Tx) error { return fn(ctx, tx) })
+	})
+	if err != nil {
+		return sc, err
+	}
+	return sc, p.learn(ctx, sc.pool, sc.name)
 }
 
 // learn makes, once, the statement that empties a schema: a DELETE of
-// every table but the migrations' record, all in one statement, whose
-// foreign keys are checked when all the rows are gone.
-func (p *schemaPool) learn(ctx context.Context, tx pgx.Tx, schema string) error {
+// every table but the records of the migrations, ours and River's, all in
+// one statement, whose foreign keys are checked when all the rows are
+// gone. River's jobs, leader and clients go too.
+func (p *schemaPool) learn(ctx context.Context, db dbtx, schema string) error {
 	p.mu.Lock()
 	known := p.emptied != ""
 	p.mu.Unlock()
 	if known {
 		return nil
 	}
-	rows, err := tx.Query(ctx, `SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> $2 ORDER BY tablename`,
-		schema, migrate.Table)
+	rows, err := db.Query(ctx, `SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> ALL($2) ORDER BY tablename`,
+		schema, []string{migrate.Table, "river_migration"})
 	if err != nil {
 		return err
 	}

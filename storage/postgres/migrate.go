@@ -45,13 +45,26 @@ const migrationLockID int64 = 0x7072616b73697321
 // package, which recorded version 1 as 001_kernel.up.sql, go on from
 // version 2, with the record renamed to the file's name now.
 //
-// The tables are made in the first schema of the connections' search_path.
+// Then it brings the tables of the outbox, River's, to the version of
+// River's schema this package is pinned to (8, the last of River v0.51.2),
+// with River's own migrations (package rivermigrate), each in a
+// transaction of its own under the same lock; River records them in its
+// table river_migration. An application that applies [Migrations] with its
+// own tool runs River's migrations too, to that version (rivermigrate, or
+// the river command's migrate-up with --target-version). Nothing here
+// migrates down; River's down migrations come with River.
+//
+// The tables are made in the first schema of the connections' search_path,
+// River's too.
 func (s *Store) Migrate(ctx context.Context) error {
 	ms, err := migrate.Load(Migrations)
 	if err != nil {
 		return err
 	}
 	if _, err = migrate.Up(ctx, migrator{s}, ms); err != nil {
+		return err
+	}
+	if err := migrateOutbox(ctx, migrator{s}.inFreshLockedTx); err != nil {
 		return err
 	}
 	return s.Backfill(ctx)
@@ -93,14 +106,36 @@ func (s *Store) Backfill(ctx context.Context) error {
 // migrator is the store as the migration runner uses it.
 type migrator struct{ s *Store }
 
-// InLockedTx implements migrate.DB with InTx and pg_advisory_xact_lock.
+// InLockedTx implements migrate.DB with inLockedTx.
 func (m migrator) InLockedTx(ctx context.Context, fn func(ctx context.Context, tx migrate.Tx) error) error {
+	return m.inLockedTx(ctx, func(ctx context.Context, tx pgx.Tx) error { return fn(ctx, migrationTx{tx}) })
+}
+
+// inLockedTx runs fn in a transaction of InTx that holds the migration
+// lock, pg_advisory_xact_lock(migrationLockID).
+func (m migrator) inLockedTx(ctx context.Context, fn func(ctx context.Context, tx pgx.Tx) error) error {
 	return m.s.InTx(ctx, func(ctx context.Context) error {
 		v, _ := m.s.txOf(ctx)
 		if _, err := v.tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLockID); err != nil {
 			return fmt.Errorf("lock: %w", interpretError(err, ""))
 		}
-		return fn(ctx, migrationTx{v.tx})
+		return fn(ctx, v.tx)
+	})
+}
+
+// inFreshLockedTx runs fn as inLockedTx does, after taking the lock a read
+// of praksis_migration takes (the migrations before made the table):
+// taking a table's lock makes the connection take in the changes of the
+// catalogue that transactions committed while it waited for the migration
+// lock, such as River's tables made by the process that held it before.
+// River's migrator looks for its tables by name (to_regclass), which may
+// otherwise answer from the connection's cache that they are missing.
+func (m migrator) inFreshLockedTx(ctx context.Context, fn func(ctx context.Context, tx pgx.Tx) error) error {
+	return m.inLockedTx(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `LOCK TABLE `+migrate.Table+` IN ACCESS SHARE MODE`); err != nil {
+			return interpretError(err, "")
+		}
+		return fn(ctx, tx)
 	})
 }
 

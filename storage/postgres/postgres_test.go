@@ -25,6 +25,14 @@ func TestConformance(t *testing.T) {
 		Begin:  begin,
 		Shared: shared,
 	})
+	storagetest.RunInvite(t, storagetest.InviteHarness{
+		NewStore: func(t *testing.T) storagetest.InviteStore {
+			s, _ := setup(t)
+			return s
+		},
+		Begin:  begin,
+		Shared: shared,
+	})
 }
 
 // begin begins a transaction on the store's pool, as an application that

@@ -21,6 +21,8 @@ type Store struct {
 	pool *pgxpool.Pool
 	// owned is true when Open made the pool, so Close closes it.
 	owned bool
+	// outbox is what Publish and Deliver keep (outbox.go).
+	outbox outbox
 }
 
 var _ practice.Store = (*Store)(nil)

@@ -22,6 +22,7 @@ var takenFields = map[string]string{
 	"people.email_key":         "email",
 	"people.national_id":       "nationalId",
 	"place_versions.place_id, place_versions.valid_from": "from",
+	"praksis_invitation.token_hash":                      "token",
 }
 
 // invalidValues gives, for each CHECK that keeps a value in its domain, by

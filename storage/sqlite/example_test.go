@@ -60,4 +60,5 @@ func ExampleMigrations() {
 	// 0001_kernel.up.sql
 	// 0002_keys.up.sql
 	// 0003_planner.up.sql
+	// 0004_invite.up.sql
 }

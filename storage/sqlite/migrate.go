@@ -48,12 +48,23 @@ func mustSub(fsys fs.FS, dir string) fs.FS {
 // A database made by the first releases of this adapter records its
 // migrations in a table of another shape; Migrate converts that table, in
 // the transaction of the first migration, and goes on from there.
+//
+// Then it brings the tables of the outbox, River's, to the version of
+// River's schema this package is pinned to (8, the last of River v0.51.2),
+// with River's own migrations (package rivermigrate), each in an immediate
+// transaction of its own; River records them in its table river_migration.
+// An application that applies [Migrations] with its own tool runs River's
+// migrations too, to that version. Nothing here migrates down; River's
+// down migrations come with River.
 func (s *Store) Migrate(ctx context.Context) error {
 	ms, err := migrate.Load(Migrations)
 	if err != nil {
 		return fmt.Errorf("sqlite: %w", err)
 	}
 	if _, err := migrate.Up(ctx, migrator{s}, ms); err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	if err := s.migrateOutbox(ctx); err != nil {
 		return fmt.Errorf("sqlite: %w", err)
 	}
 	return s.Backfill(ctx)

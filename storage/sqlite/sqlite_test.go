@@ -19,7 +19,7 @@ import (
 // t.Cleanup.
 func open(t *testing.T) *Store {
 	t.Helper()
-	return openAt(t, filepath.Join(t.TempDir(), "praksis.db"))
+	return openMigrated(t)
 }
 
 func openAt(t *testing.T, path string) *Store {
@@ -37,20 +37,25 @@ func openAt(t *testing.T, path string) *Store {
 // file would only queue behind each other (Harness.Shared is nil).
 func TestConformance(t *testing.T) {
 	t.Parallel()
+	begin := func(t *testing.T, ps practice.Store) (context.Context, func(commit bool) error) {
+		s := ps.(*Store)
+		ctx := context.Background()
+		tx, err := s.DB().BeginTx(ctx, nil)
+		require.NoError(t, err)
+		return s.WithTx(ctx, tx), func(commit bool) error {
+			if commit {
+				return tx.Commit()
+			}
+			return tx.Rollback()
+		}
+	}
 	storagetest.RunPractice(t, storagetest.Harness{
 		NewStore: func(t *testing.T) practice.Store { return open(t) },
-		Begin: func(t *testing.T, ps practice.Store) (context.Context, func(commit bool) error) {
-			s := ps.(*Store)
-			ctx := context.Background()
-			tx, err := s.DB().BeginTx(ctx, nil)
-			require.NoError(t, err)
-			return s.WithTx(ctx, tx), func(commit bool) error {
-				if commit {
-					return tx.Commit()
-				}
-				return tx.Rollback()
-			}
-		},
+		Begin:    begin,
+	})
+	storagetest.RunInvite(t, storagetest.InviteHarness{
+		NewStore: func(t *testing.T) storagetest.InviteStore { return open(t) },
+		Begin:    begin,
 	})
 }
 

@@ -32,6 +32,8 @@ type Store struct {
 	// waits here, honouring its context, instead of holding a pooled
 	// connection while SQLite's busy handler polls for the write lock.
 	queue chan struct{}
+	// outbox is what Publish and Deliver keep (outbox.go).
+	outbox outbox
 }
 
 var _ practice.Store = (*Store)(nil)
@@ -92,9 +94,11 @@ func New(db *bun.DB) *Store {
 	return &Store{bun: db, queue: make(chan struct{}, 1)}
 }
 
-// Close closes the database. Calls made after Close fail.
+// Close closes the database, and the connection of the outbox's
+// deliverers if [Store.Deliver] opened it: stop delivery first. Calls made
+// after Close fail.
 func (s *Store) Close() error {
-	return s.bun.Close()
+	return errors.Join(s.closeOutbox(), s.bun.Close())
 }
 
 // DB returns the database, for queries of the embedding application. Writes

@@ -1,8 +1,9 @@
 // Package storagetest is the conformance suite of praksis storage adapters.
 // It has one entry per domain area, [RunPractice] for the kernel's
-// practice.Store (later RunAgreement, RunInvite ...), so an adapter adopts
-// one area at a time: its own test calls each entry with a [Harness] that
-// makes its stores. A behaviour change to an adapter starts with a new case
+// practice.Store and [RunInvite] for invite.InvitationStore (later
+// RunAgreement ...), so an adapter adopts one area at a time: its own test
+// calls each entry with a harness ([Harness], [InviteHarness]) that makes
+// its stores. A behaviour change to an adapter starts with a new case
 // here. Each failure names the rule of the store contract that was broken;
 // the contract itself is documented once, beside the interfaces in package
 // practice.
@@ -12,13 +13,14 @@
 // transaction on a store shared with other cases, rolled back when the case
 // ends: on a database server that is far faster than a new schema per case.
 // Cases that commit, or run transactions side by side, get a store of their
-// own.
+// own. [RunOutbox] (outbox.go) runs the outbox's cases with an [OutboxHarness].
 package storagetest
 
 import (
 	"context"
 	"testing"
 
+	"github.com/praksis/praksis/invite"
 	"github.com/praksis/praksis/practice"
 )
 
@@ -56,12 +58,69 @@ func RunPractice(t *testing.T, h Harness) {
 	t.Run("Person", func(t *testing.T) { testPeople(t, h) })
 	t.Run("Membership", func(t *testing.T) { testMemberships(t, h) })
 	t.Run("Staff", func(t *testing.T) { testStaff(t, h) })
+	t.Run("Audit", func(t *testing.T) { testAudit(t, h) })
 	t.Run("Page", func(t *testing.T) { testPages(t, h) })
 	t.Run("Values", func(t *testing.T) { testValues(t, h) })
 	t.Run("Tx", func(t *testing.T) { testTransactions(t, h) })
 	t.Run("Lock", func(t *testing.T) { testLocks(t, h) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, h) })
 	t.Run("Service", func(t *testing.T) { testService(t, h) })
+}
+
+// InviteStore is a store of the invite package's area: the kernel's store
+// and the invitations, in its transactions.
+type InviteStore interface {
+	practice.Store
+	invite.InvitationStore
+}
+
+// InviteHarness makes the stores [RunInvite] runs on. It is a [Harness]
+// whose stores keep invitations too; only NewStore is required.
+type InviteHarness struct {
+	// NewStore returns a new, empty store for one case, as Harness.NewStore
+	// does.
+	NewStore func(t *testing.T) InviteStore
+	// Begin, if set, begins a transaction of the caller's own on s, as
+	// Harness.Begin does; s is a store NewStore made, or Shared.
+	Begin func(t *testing.T, s practice.Store) (ctx context.Context, end func(commit bool) error)
+	// Shared, if set with Begin, is an empty store that the cases which
+	// never commit share, as Harness.Shared is.
+	Shared InviteStore
+}
+
+// RunInvite runs every case of the invitations' store contract,
+// invite.InvitationStore, against the stores h makes.
+func RunInvite(t *testing.T, h InviteHarness) {
+	t.Helper()
+	if h.NewStore == nil {
+		t.Fatal("storagetest: InviteHarness.NewStore is required")
+	}
+	t.Run("Invitation", func(t *testing.T) { testInvitations(t, h) })
+}
+
+// harness returns h as the Harness whose bundles the cases use.
+func (h InviteHarness) harness() Harness {
+	return Harness{NewStore: func(t *testing.T) practice.Store { return h.NewStore(t) }, Begin: h.Begin, Shared: h.Shared}
+}
+
+// inviteBundle is a bundle whose store keeps invitations too.
+type inviteBundle struct {
+	bundle
+	inv InviteStore
+}
+
+// setup and fresh return the bundles Harness.setup and Harness.fresh
+// return, on stores of h.
+func (h InviteHarness) setup(t *testing.T) inviteBundle {
+	t.Helper()
+	b := h.harness().setup(t)
+	return inviteBundle{b, b.s.(InviteStore)}
+}
+
+func (h InviteHarness) fresh(t *testing.T) inviteBundle {
+	t.Helper()
+	b := h.harness().fresh(t)
+	return inviteBundle{b, b.s.(InviteStore)}
 }
 
 // bundle is what a case works with: a store, the context to call it with,

@@ -235,6 +235,7 @@ var (
 	tagOrganisations = []string{"Organisations"}
 	tagPlaces        = []string{"Places"}
 	tagPeople        = []string{"People"}
+	tagInvitations   = []string{"Invitations"}
 	tagAuth          = []string{"Authentication"}
 	tagServer        = []string{"Server"}
 )
@@ -246,6 +247,7 @@ func (s *Server) register(devLogin bool) {
 	s.registerOrganisations()
 	s.registerPlaces()
 	s.registerPeople()
+	s.registerInvitations()
 	s.registerAuth(devLogin)
 }
 
@@ -427,9 +429,10 @@ func (s *Server) registerOrganisations() {
 		})
 
 	register(s, operation{method: http.MethodPost, path: "/api/organisations/{id}/members", id: "addMember", tags: tagOrganisations,
-		summary:     "Add a new person with a right at an organisation",
-		description: "The organisation's site administrators and study site practice administrators may.",
-		status:      http.StatusCreated, errors: []int{http.StatusConflict}},
+		summary: "Add a new person with a right at an organisation",
+		description: "A study site's practice administrator may. A site's administrators invite their colleagues instead " +
+			"(POST /api/organisations/{id}/invitations), which never tells them whether someone is registered elsewhere.",
+		status: http.StatusCreated, errors: []int{http.StatusConflict}},
 		func(ctx context.Context, in *struct {
 			PathID
 			Body MemberCreate
@@ -455,9 +458,10 @@ func (s *Server) registerOrganisations() {
 		})
 
 	register(s, operation{method: http.MethodDelete, path: "/api/organisations/{id}/members/{personId}", id: "revokeRight",
-		tags: tagOrganisations, summary: "Take a person's right at an organisation",
-		description: "The organisation's site administrators and study site practice administrators may; the organisation keeps a site administrator.",
-		status:      http.StatusNoContent, errors: []int{http.StatusUnprocessableEntity}},
+		tags: tagOrganisations, summary: "Deactivate a person at an organisation: take their right there",
+		description: "The organisation's site administrators and study site practice administrators may; the organisation keeps a site administrator. " +
+			"The audit trail keeps the right the person had.",
+		status: http.StatusNoContent, errors: []int{http.StatusUnprocessableEntity}},
 		func(ctx context.Context, in *MemberPath) (*noContent, error) {
 			return &noContent{}, s.svc.Revoke(ctx, actorOf(ctx), in.ID, in.PersonID)
 		})

@@ -361,9 +361,17 @@ func TestMembersAndPeople(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	admin := b.login(demo.OsloAdmin.Email)
+	// A study site's practice administrator adds people; a site's
+	// administrators invite them (see TestInvitations).
+	adder := b.login(demo.StudySiteAdmin.Email)
 	org := "/api/organisations/" + b.oslo.ID.String()
 
-	res := b.do("POST", org+"/members", admin, map[string]any{
+	before := b.state()
+	problem(t, b.do("POST", org+"/members", admin, map[string]any{"name": "Ola Normann", "email": "ola@example.org", "right": "read"}),
+		http.StatusForbidden)
+	require.Equal(t, before, b.state())
+
+	res := b.do("POST", org+"/members", adder, map[string]any{
 		"name": "Ola Normann", "email": "Ola.Normann@Oslo.Example.org", "nationalId": newcomerNID,
 		"profile": map[string]any{"supervises": []string{"idrett"}}, "right": "read",
 	})
@@ -378,7 +386,7 @@ func TestMembersAndPeople(t *testing.T) {
 
 	t.Run("invalid member input lists every field", func(t *testing.T) {
 		t.Parallel()
-		res := b.do("POST", org+"/members", admin, map[string]any{
+		res := b.do("POST", org+"/members", adder, map[string]any{
 			"name": "", "email": "not-an-email", "nationalId": "12345678901", "right": "owner",
 		})
 		p := problem(t, res, http.StatusUnprocessableEntity)
@@ -388,7 +396,7 @@ func TestMembersAndPeople(t *testing.T) {
 
 	t.Run("a taken e-mail is 409", func(t *testing.T) {
 		t.Parallel()
-		res := b.do("POST", org+"/members", admin, map[string]any{"name": "Kopi", "email": demo.OsloWriter.Email, "right": "read"})
+		res := b.do("POST", org+"/members", adder, map[string]any{"name": "Kopi", "email": demo.OsloWriter.Email, "right": "read"})
 		problem(t, res, http.StatusConflict)
 	})
 

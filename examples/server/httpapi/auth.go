@@ -23,6 +23,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
+	"github.com/praksis/praksis/invite"
 	"github.com/praksis/praksis/practice"
 )
 
@@ -31,9 +32,10 @@ import (
 const DefaultACR = "idporten-loa-high"
 
 // LoginCookie is the name of the short-lived cookie that carries an OpenID
-// Connect login between /auth/login and /auth/callback: its state, nonce,
-// PKCE verifier, return path and expiry, encrypted and authenticated with
-// Config.LoginKey (AES-256-GCM).
+// Connect login between /auth/login (or /auth/invitation/{token}) and
+// /auth/callback: its state, nonce, PKCE verifier, return path, expiry and
+// the token of the invitation it accepts, if any, encrypted and
+// authenticated with Config.LoginKey (AES-256-GCM).
 const LoginCookie = "praksis_login"
 
 // LoginTTL is how long an OpenID Connect login may take, from /auth/login
@@ -86,6 +88,20 @@ type loginState struct {
 	Verifier string `json:"v"` // the PKCE code verifier
 	ReturnTo string `json:"r"`
 	Expires  int64  `json:"e"` // Unix seconds
+	// Invitation is the token of the invitation the login accepts, or
+	// empty for a plain login. It is a secret: it travels only sealed.
+	Invitation string `json:"i,omitempty"`
+}
+
+// tokenPattern is the form of an invitation link's token: 32 random bytes
+// in base64url without padding. The tags of InvitationToken and
+// DevAcceptRequest spell it out, with its length.
+const tokenPattern = `^[A-Za-z0-9_-]{43}$`
+
+// InvitationToken is the parameter {token} of an invitation's link. A token
+// not in its form names nothing: 404, before anything else is done.
+type InvitationToken struct {
+	Token string `path:"token" minLength:"43" maxLength:"43" pattern:"^[A-Za-z0-9_-]{43}$" doc:"The secret token of the invitation's link: 43 characters of base64url."`
 }
 
 func newOIDCLogin(ctx context.Context, cfg OIDCConfig, key []byte, now func() time.Time) (*oidcLogin, error) {
@@ -248,8 +264,16 @@ type DevLoginRequest struct {
 	PersonID practice.ID `json:"personId,omitzero" doc:"The ID of the person to log in as."`
 }
 
-// DevLoginResponse is the answer of POST /auth/dev-login. The token also
-// works as "Authorization: Bearer <token>".
+// DevAcceptRequest is the body of POST /auth/dev-accept: an invitation's
+// token, and the national identity number a login through ID-porten would
+// have proved.
+type DevAcceptRequest struct {
+	Token      string              `json:"token" minLength:"43" maxLength:"43" pattern:"^[A-Za-z0-9_-]{43}$" doc:"The token of the invitation's link: the last part of /auth/invitation/{token}."`
+	NationalID practice.NationalID `json:"nationalId" validate:"required,natid"`
+}
+
+// DevLoginResponse is the answer of POST /auth/dev-login and POST
+// /auth/dev-accept. The token also works as "Authorization: Bearer <token>".
 type DevLoginResponse struct {
 	Token     string      `json:"token" doc:"The session token; send it as a bearer token."`
 	ExpiresAt time.Time   `json:"expiresAt" doc:"When the session ends."`
@@ -284,6 +308,13 @@ func (s *Server) registerAuth(devLogin bool) {
 				"the session cookie is set too.",
 			errors: []int{http.StatusNotFound}},
 			s.devLogin)
+		register(s, operation{method: http.MethodPost, path: "/auth/dev-accept", id: "devAccept", tags: tagAuth,
+			summary: "Accept an invitation for a national identity number, without a login: development only",
+			description: "Does what the callback of /auth/invitation/{token} does once ID-porten has proved the number: " +
+				"accepts the invitation for the person with the number and starts a session. A link that is not valid is 404, " +
+				"an invitation that is used, expired, revoked or replaced 409, one made for another number 403.",
+			errors: []int{http.StatusNotFound, http.StatusConflict}},
+			s.devAccept)
 	}
 	if s.oidc == nil {
 		return
@@ -293,29 +324,57 @@ func (s *Server) registerAuth(devLogin bool) {
 		description: "Redirects to the identity provider with state, nonce, a PKCE S256 challenge and acr_values; " +
 			"the login's state travels in the encrypted praksis_login cookie, which the callback needs.",
 		status: http.StatusFound},
+		func(ctx context.Context, in *ReturnToQuery) (*redirect, error) {
+			return s.startLogin(in.ReturnTo, ""), nil
+		})
+
+	register(s, operation{method: http.MethodGet, path: "/auth/invitation/{token}", id: "acceptInvitation", tags: tagAuth,
+		summary: "Accept an invitation: the link of its e-mail",
+		description: "Starts the same OpenID Connect login as /auth/login, with the invitation's token sealed in the " +
+			"praksis_login cookie beside the login's state. When the identity provider has logged the user in, the callback " +
+			"accepts the invitation for the national identity number the login proved (the pid claim), starts a session and " +
+			"redirects to the return path. Whether the link is still valid is told there. The token is never logged: the " +
+			"request log and problems show the path as /auth/invitation/….",
+		status: http.StatusFound},
 		func(ctx context.Context, in *struct {
-			ReturnTo string `query:"returnTo" doc:"A path on this server to go to after the login; by default /api/me."`
+			InvitationToken
+			ReturnToQuery
 		}) (*redirect, error) {
-			o := s.oidc
-			st := loginState{
-				State: randomToken(32), Nonce: randomToken(32), Verifier: oauth2.GenerateVerifier(),
-				ReturnTo: safeReturn(in.ReturnTo), Expires: o.now().Add(LoginTTL).Unix(),
-			}
-			u := o.oauth.AuthCodeURL(st.State, oidc.Nonce(st.Nonce), oauth2.S256ChallengeOption(st.Verifier),
-				oauth2.SetAuthURLParam("acr_values", strings.Join(o.acr, " ")))
-			return &redirect{Location: u, SetCookie: []http.Cookie{{
-				Name: LoginCookie, Value: o.seal(st), Path: "/auth/", MaxAge: int(LoginTTL / time.Second),
-				HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
-			}}}, nil
+			return s.startLogin(in.ReturnTo, in.Token), nil
 		})
 
 	register(s, operation{method: http.MethodGet, path: "/auth/callback", id: "loginCallback", tags: tagAuth,
 		summary: "Complete an OpenID Connect login: the identity provider redirects here",
 		description: "Checks the state against the login cookie, exchanges the code with the PKCE verifier, verifies the ID token " +
 			"(signature, issuer, audience, expiry, nonce, acr), finds the person by the pid claim, starts a session and " +
-			"redirects to the login's return path.",
-		status: http.StatusSeeOther, errors: []int{http.StatusForbidden}, acceptAnyQuery: true},
+			"redirects to the login's return path. A login started by an invitation's link accepts the invitation for the " +
+			"pid instead: a link that is not valid is 404, an invitation that is used, expired, revoked or replaced 409, " +
+			"one made for another national identity number 403.",
+		status: http.StatusSeeOther, errors: []int{http.StatusForbidden, http.StatusNotFound, http.StatusConflict}, acceptAnyQuery: true},
 		s.callback)
+}
+
+// ReturnToQuery is the query parameter of the start of a login.
+type ReturnToQuery struct {
+	ReturnTo string `query:"returnTo" doc:"A path on this server to go to after the login; by default /api/me."`
+}
+
+// startLogin starts an OpenID Connect login that returns to returnTo and,
+// if invitation is not empty, accepts the invitation whose link has that
+// token: it redirects to the identity provider, and keeps the login's
+// state in the sealed login cookie.
+func (s *Server) startLogin(returnTo, invitation string) *redirect {
+	o := s.oidc
+	st := loginState{
+		State: randomToken(32), Nonce: randomToken(32), Verifier: oauth2.GenerateVerifier(),
+		ReturnTo: safeReturn(returnTo), Expires: o.now().Add(LoginTTL).Unix(), Invitation: invitation,
+	}
+	u := o.oauth.AuthCodeURL(st.State, oidc.Nonce(st.Nonce), oauth2.S256ChallengeOption(st.Verifier),
+		oauth2.SetAuthURLParam("acr_values", strings.Join(o.acr, " ")))
+	return &redirect{Location: u, SetCookie: []http.Cookie{{
+		Name: LoginCookie, Value: o.seal(st), Path: "/auth/", MaxAge: int(LoginTTL / time.Second),
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
+	}}}
 }
 
 // callbackInput is what the identity provider sends back.
@@ -329,8 +388,9 @@ type callbackInput struct {
 // callback completes a login: it opens the login cookie and checks its
 // state against the callback's, exchanges the code with the PKCE verifier,
 // verifies the ID token (signature, issuer, audience, expiry) and its nonce
-// and acr, finds the person by the pid claim, and starts a session. The
-// login cookie is cleared whatever the outcome.
+// and acr, finds the person by the pid claim (or, for a login started by
+// an invitation's link, accepts the invitation for the pid), and starts a
+// session. The login cookie is cleared whatever the outcome.
 func (s *Server) callback(ctx context.Context, in *callbackInput) (*redirect, error) {
 	clear := s.clearCookie(LoginCookie, "/auth/")
 	refuse := func(p *Problem) (*redirect, error) {
@@ -399,6 +459,14 @@ func (s *Server) callback(ctx context.Context, in *callbackInput) (*redirect, er
 	if err != nil {
 		return refuse(newProblem(typeForbidden, "the identity provider sent no valid national identity number (pid)"))
 	}
+	if st.Invitation != "" {
+		personID, p := s.accept(ctx, st.Invitation, n)
+		if p != nil {
+			return refuse(p)
+		}
+		session := s.startSession(ctx, personID)
+		return &redirect{Location: st.ReturnTo, SetCookie: []http.Cookie{clear, session.cookie}}, nil
+	}
 	a, err := s.svc.ActorByNationalID(ctx, n)
 	if errors.Is(err, practice.ErrNotFound) {
 		s.log.InfoContext(ctx, "login refused: no person has the national identity number", slog.String("requestId", id),
@@ -428,6 +496,42 @@ func (s *Server) startSession(ctx context.Context, personID practice.ID) newSess
 	token, expires := s.sessions.create(personID)
 	s.log.InfoContext(ctx, "login", slog.String("personId", personID.String()), slog.String("requestId", requestInfoOf(ctx).id))
 	return newSession{token: token, expires: expires, cookie: s.sessionCookie(token, expires)}
+}
+
+// accept accepts the invitation whose link has token for the person with
+// the national identity number n, and returns the person. A refusal is a
+// problem by the one table of errors, as for a caller who is logged in: a
+// number that is not the invitation's is 403, not "log in first". Neither
+// the token nor the number reaches the problem or the log.
+func (s *Server) accept(ctx context.Context, token string, n practice.NationalID) (practice.ID, *Problem) {
+	id := requestInfoOf(ctx).id
+	acc, err := s.invites.Accept(ctx, token, invite.Login{NationalID: n})
+	if err != nil {
+		p := problemFor(err, false, nil)
+		s.log.InfoContext(ctx, "invitation not accepted", slog.String("requestId", id), slog.String("type", p.Type))
+		return practice.NilID, p
+	}
+	s.log.InfoContext(ctx, "invitation accepted", slog.String("requestId", id),
+		slog.String("invitationId", acc.Invitation.ID.String()), slog.String("personId", acc.PersonID.String()))
+	return acc.PersonID, nil
+}
+
+// devAccept accepts an invitation for a national identity number without
+// a login, as the callback does once ID-porten has proved the number: for
+// development only, and registered only when enabled.
+func (s *Server) devAccept(ctx context.Context, in *struct{ Body DevAcceptRequest }) (*sessionStarted, error) {
+	if err := practice.Validate(in.Body); err != nil {
+		return nil, err
+	}
+	personID, p := s.accept(ctx, in.Body.Token, in.Body.NationalID)
+	if p != nil {
+		return nil, p
+	}
+	session := s.startSession(ctx, personID)
+	return &sessionStarted{
+		SetCookie: []http.Cookie{session.cookie},
+		Body:      DevLoginResponse{Token: session.token, ExpiresAt: session.expires, PersonID: personID},
+	}, nil
 }
 
 // devLogin logs in as anyone, without a password: for development only,

@@ -24,8 +24,14 @@
 //	GET    /api/organisations[/{id}]         practice organisations (?orgNumber=); POST creates, PUT /{id} edits
 //	GET    /api/organisations/{id}/tree      the place tree as of ?asOf=YYYY-MM-DD (default today)
 //	POST   /api/organisations/{id}/places    adds a place; answers Location: /api/places/{newId}
-//	       /api/organisations/{id}/members   GET lists, POST adds a new person with a right;
-//	                                         PUT and DELETE .../{personId} grant and revoke
+//	       /api/organisations/{id}/members   GET lists, POST adds a new person with a right (study site
+//	                                         practice administrators); PUT .../{personId} changes a
+//	                                         right, DELETE .../{personId} deactivates the person there
+//	       /api/organisations/{id}/invitations  POST invites someone by e-mail; GET lists (?state=)
+//	GET    /api/organisations/{id}/colleagues   the members with their rights, and the pending invitations
+//	GET    /api/organisations/{id}/audit     the audit trail: changes of rights, invitation events
+//	GET    /api/invitations/{id}             an invitation; POST .../resend sends it again with a new
+//	                                         link, POST .../revoke withdraws it
 //	GET    /api/places/{id}                  a place as it stands ?asOf= a date (default today)
 //	GET    /api/places/{id}/history          the versions of its structure
 //	POST   /api/places/{id}/changes          rename, move or close from a date: {"from", ...}
@@ -33,8 +39,10 @@
 //	GET    /api/people?q=&email=&organisationId=   search people (study site staff)
 //	GET    /api/people/{id}; PUT edits       a person and the rights the reader may see
 //	GET    /auth/login, /auth/callback       OpenID Connect login (when configured)
+//	GET    /auth/invitation/{token}          an invitation's link: a login that accepts it (when configured)
 //	POST   /auth/logout                      end the session
 //	POST   /auth/dev-login                   development login: {"email"} or {"personId"} (when enabled)
+//	POST   /auth/dev-accept                  development acceptance: {"token", "nationalId"} (when enabled)
 //
 // Identifiers are UUIDs in their canonical form; dates are YYYY-MM-DD. The
 // date a structure change takes effect is "from" everywhere: in a change,
@@ -68,6 +76,23 @@
 // address share the key. The ID token must carry an accepted acr (by
 // default idporten-loa-high) and a pid claim, the national identity number
 // of a person known to praksis; anyone else is refused with 403.
+//
+// # Invitations
+//
+// A site's users arrive by invitation ([invite.Service]): an e-mail whose
+// link is /auth/invitation/{token} on the server's public address. The
+// link starts the same OpenID Connect login as /auth/login, with the token
+// sealed in the login cookie beside the login's state; the callback then
+// accepts the invitation for the national identity number the login proved,
+// instead of looking for a known person, and starts a session for the
+// person who accepted it. A link that is not valid is 404, an invitation
+// that is used, expired, revoked or replaced 409, and one made for another
+// number 403. A token not in its form (43 characters of base64url) is 404
+// before anything else is done. The token is a secret: it travels only in
+// the link and, sealed, in the login cookie; the request log and every
+// problem show the path as /auth/invitation/…, and no problem quotes it.
+// With the development login on, POST /auth/dev-accept accepts an
+// invitation for any number, as if ID-porten had proved it.
 //
 // National identity numbers never appear in a log line or a response:
 // every text from outside that the server logs or answers (the path, the

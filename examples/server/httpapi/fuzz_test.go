@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"bytes"
-	"context"
 	"net/http"
 	"sync"
 	"testing"
@@ -18,8 +17,9 @@ import (
 // valid bodies, as a caller who may send it. Whatever the body, the server
 // must not panic or answer 500, and a body it refuses (status >= 400) must
 // change nothing in the store. A body may name the demo resources by the
-// placeholders {nih}, {ous}, {place}, {teacher} and {ousReader}, which are
-// replaced by their IDs before it is sent.
+// placeholders {nih}, {ous}, {place}, {teacher}, {ousReader} and
+// {invitation} (the pending invitation to OUS), which are replaced by their
+// IDs before it is sent, and {token}, the token of that invitation's link.
 //
 // Run one with, for example,
 //
@@ -71,7 +71,7 @@ func FuzzUpdatePresentation(f *testing.F) {
 }
 
 func FuzzAddMember(f *testing.F) {
-	fuzzBody(f, &demo.OUSAdmin, "POST", "/api/organisations/{ous}/members",
+	fuzzBody(f, &demo.StudySiteAdmin, "POST", "/api/organisations/{ous}/members",
 		`{"name":"Ny Person","email":"ny.person@example.org","right":"read"}`,
 		`{"name":"Ola Normann","email":"ola@example.org","phone":"+47 900 00 000","nationalId":"01907010003","profile":{"teaches":["idrett"],"supervises":["friidrett"]},"right":"write"}`)
 }
@@ -85,6 +85,24 @@ func FuzzUpdatePerson(f *testing.F) {
 	fuzzBody(f, &demo.OUSAdmin, "PUT", "/api/people/{ousReader}",
 		`{"name":"Aisha Rahman","email":"aisha.rahman@ous.example.org","version":1}`,
 		`{"name":"Aisha R.","email":"aisha@ous.example.org","phone":"+47 400 00 000","profile":{"supervises":["sykepleie","fysioterapi"]},"version":1}`)
+}
+
+func FuzzInvite(f *testing.F) {
+	fuzzBody(f, &demo.OUSAdmin, "POST", "/api/organisations/{ous}/invitations",
+		`{"name":"Ny Person","email":"ny.person@example.org","right":"read"}`,
+		`{"name":"Kari Nilsen","email":"KARI@EXAMPLE.ORG","nationalId":"01907010003","right":"write","language":"en"}`,
+		`{"name":"Ola","email":"ola@example.org","right":"admin","language":"nb"}`,
+		`{"name":"Ola","email":"aisha.rahman@ous.example.org","right":"read"}`,
+		`{"name":"Ola","email":"ola@example.org","right":"owner","language":"de"}`)
+}
+
+func FuzzDevAccept(f *testing.F) {
+	fuzzBody(f, nil, "POST", "/auth/dev-accept",
+		`{"token":"{token}","nationalId":"01907010003"}`,
+		`{"token":"{token}","nationalId":"019070 10003"}`,
+		`{"token":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","nationalId":"01907010003"}`,
+		`{"token":"{token}","nationalId":"01907010004"}`,
+		`{"token":"{token}"}`)
 }
 
 func FuzzDevLogin(f *testing.F) {
@@ -112,7 +130,7 @@ type fuzzServer struct {
 }
 
 // swapStore is a store whose memory store can be replaced.
-type swapStore struct{ practice.Store }
+type swapStore struct{ *memory.Store }
 
 // newFuzzServer starts the server of a fuzz target.
 func newFuzzServer(t *testing.T, caller *demo.User) *fuzzServer {
@@ -136,13 +154,10 @@ func (s *fuzzServer) start() {
 // reset swaps in a fresh store with the demo data.
 func (s *fuzzServer) reset(t *testing.T) {
 	store := memory.New()
-	svc := practice.NewService(store)
-	loaded, err := demo.Load(context.Background(), svc)
-	require.NoError(t, err)
-	require.True(t, loaded)
+	svc, invites := loadDemo(t, store)
 	s.swap.Store = store
 	b := *s.b
-	b.t, b.store, b.svc = t, store, svc
+	b.t, b.store, b.svc, b.invites = t, store, svc, invites
 	b.nih = b.institutionByCode(demo.InstitutionCode)
 	b.phs = b.institutionByCode(demo.OtherInstitutionCode)
 	b.ous = b.orgByNumber(demo.OUSOrgNumber)
@@ -175,7 +190,8 @@ func fuzzBody(f *testing.F, caller *demo.User, method, path string, seeds ...str
 		b.t = t
 		m := s.targets
 		replace := func(text []byte) []byte {
-			for _, r := range [][2]string{{"{nih}", m.nih}, {"{ous}", m.ous}, {"{place}", m.place}, {"{teacher}", m.teacher}, {"{ousReader}", m.ousReader}} {
+			for _, r := range [][2]string{{"{nih}", m.nih}, {"{ous}", m.ous}, {"{place}", m.place}, {"{teacher}", m.teacher},
+				{"{ousReader}", m.ousReader}, {"{invitation}", m.invitation}, {"{token}", m.token}} {
 				text = bytes.ReplaceAll(text, []byte(r[0]), []byte(r[1]))
 			}
 			return text

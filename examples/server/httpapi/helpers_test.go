@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
@@ -26,6 +27,7 @@ import (
 
 	"github.com/praksis/praksis/examples/demo"
 	"github.com/praksis/praksis/examples/server/httpapi"
+	"github.com/praksis/praksis/invite"
 	"github.com/praksis/praksis/practice"
 	"github.com/praksis/praksis/storage/memory"
 )
@@ -48,20 +50,25 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
-// testBundle is a running API over a memory store holding the demo data.
+// inviteKey seals the tokens of the invitations' links in the tests.
+var inviteKey = bytes.Repeat([]byte{9}, invite.KeySize)
+
+// testBundle is a running API over a memory store holding the demo data,
+// with the demo invitations.
 type testBundle struct {
-	t      testing.TB
-	url    string
-	client *http.Client
-	api    *httpapi.Server
-	store  *memory.Store
-	svc    *practice.Service
-	logs   *lockedBuffer
-	spec   *openAPISpec
-	nih    practice.Institution
-	phs    practice.Institution
-	ous    practice.Organisation
-	oslo   practice.Organisation
+	t       testing.TB
+	url     string
+	client  *http.Client
+	api     *httpapi.Server
+	store   *memory.Store
+	svc     *practice.Service
+	invites *invite.Service // over store, for the test to read and act as the system
+	logs    *lockedBuffer
+	spec    *openAPISpec
+	nih     practice.Institution
+	phs     practice.Institution
+	ous     practice.Organisation
+	oslo    practice.Organisation
 }
 
 // setup starts the API with the development login on; configure may change
@@ -112,24 +119,59 @@ func (h handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return res, nil
 }
 
-// newBundle makes the store, service and API of a test; the demo data is
+// loadDemo loads the demo data and the demo invitations into store, and
+// returns the services over it.
+func loadDemo(t testing.TB, store *memory.Store) (*practice.Service, *invite.Service) {
+	t.Helper()
+	ctx := context.Background()
+	svc := practice.NewService(store)
+	loaded, err := demo.Load(ctx, svc)
+	require.NoError(t, err)
+	require.True(t, loaded)
+	require.NoError(t, demo.LoadInvitations(ctx, svc, store, inviteKey, time.Now()))
+	invites, err := invite.NewService(store, inviteKey)
+	require.NoError(t, err)
+	return svc, invites
+}
+
+// withInvitations is a store whose kernel's part is wrapped, and whose
+// invitations and outbox are the memory store's.
+type withInvitations struct {
+	practice.Store
+	invite.InvitationStore
+	practice.Publisher
+}
+
+// inviteStore returns wrapped as an invite.Store: itself if it is one,
+// else with the invitations and outbox of m.
+func inviteStore(wrapped practice.Store, m *memory.Store) invite.Store {
+	if s, ok := wrapped.(invite.Store); ok {
+		return s
+	}
+	return withInvitations{Store: wrapped, InvitationStore: m, Publisher: m}
+}
+
+// newBundle makes the store, services and API of a test; the demo data is
 // loaded before wrap, if not nil, wraps the store.
 func newBundle(t testing.TB, wrap func(*memory.Store) practice.Store, configure ...func(*httpapi.Config)) *testBundle {
 	t.Helper()
 	ctx := context.Background()
 	store := memory.New()
-	svc := practice.NewService(store)
-	loaded, err := demo.Load(ctx, svc)
-	require.NoError(t, err)
-	require.True(t, loaded)
-	served := svc // the service the API uses; svc reads the store for the test
+	svc, invites := loadDemo(t, store)
+	// The services the API uses; svc and invites read the store for the
+	// test.
+	served, servedInvites := svc, invites
 	if wrap != nil {
-		served = practice.NewService(wrap(store))
+		wrapped := wrap(store)
+		served = practice.NewService(wrapped)
+		var err error
+		servedInvites, err = invite.NewService(inviteStore(wrapped, store), inviteKey)
+		require.NoError(t, err)
 	}
 
 	logs := &lockedBuffer{}
 	cfg := httpapi.Config{
-		Service: served, DevLogin: true,
+		Service: served, Invites: servedInvites, DevLogin: true,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	for _, c := range configure {
@@ -138,7 +180,7 @@ func newBundle(t testing.TB, wrap func(*memory.Store) practice.Store, configure 
 	api, err := httpapi.New(ctx, cfg)
 	require.NoError(t, err)
 
-	b := &testBundle{t: t, api: api, store: store, svc: svc, logs: logs}
+	b := &testBundle{t: t, api: api, store: store, svc: svc, invites: invites, logs: logs}
 	b.spec = specOf(t, api)
 	b.nih = b.institutionByCode(demo.InstitutionCode)
 	b.phs = b.institutionByCode(demo.OtherInstitutionCode)
@@ -418,6 +460,8 @@ func (b *testBundle) state() string {
 		People        []practice.Person
 		Memberships   []practice.Membership
 		Staff         []practice.StaffMembership
+		Invitations   []invite.Invitation
+		Audit         []practice.AuditEntry
 	}
 	var err error
 	all.Institutions, err = practice.All(func(p practice.PageRequest) (practice.Page[practice.Institution], error) {
@@ -451,7 +495,37 @@ func (b *testBundle) state() string {
 		return b.store.StaffRoles(ctx, practice.StaffFilter{Page: p})
 	})
 	require.NoError(b.t, err)
+	all.Invitations, err = practice.All(func(p practice.PageRequest) (invite.Page, error) {
+		return b.store.Invitations(ctx, invite.InvitationFilter{Page: p})
+	})
+	require.NoError(b.t, err)
+	all.Audit, err = practice.All(func(p practice.PageRequest) (practice.Page[practice.AuditEntry], error) {
+		return b.store.AuditEntries(ctx, practice.AuditFilter{Page: p})
+	})
+	require.NoError(b.t, err)
 	data, err := json.Marshal(all)
 	require.NoError(b.t, err)
 	return string(data)
+}
+
+// pendingInvitation returns the pending invitation to an organisation for
+// an e-mail address.
+func (b *testBundle) pendingInvitation(organisationID practice.ID, email string) invite.Invitation {
+	b.t.Helper()
+	page, err := b.invites.Invitations(context.Background(), practice.SystemActor(), organisationID,
+		invite.InvitationFilter{State: invite.Pending, Email: email})
+	require.NoError(b.t, err)
+	require.Len(b.t, page.Items, 1, "one pending invitation for %s", email)
+	return page.Items[0]
+}
+
+// token returns the token of the link of a pending invitation, as its mail
+// tells it.
+func (b *testBundle) token(invitationID practice.ID) string {
+	b.t.Helper()
+	m, ok, err := b.invites.Mail(context.Background(), invite.EventRef{InvitationID: invitationID, Mail: invite.MailInvitation})
+	require.NoError(b.t, err)
+	require.True(b.t, ok, "the invitation is pending")
+	require.Len(b.t, m.Token, 43)
+	return m.Token
 }

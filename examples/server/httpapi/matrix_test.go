@@ -35,10 +35,11 @@ var matrixCallers = []struct {
 }
 
 // matrixTargets are the resources the routes of the matrix name: the study
-// site NIH, the organisation OUS, a place of OUS, and people who belong to
-// NIH or OUS only.
+// site NIH, the organisation OUS, a place of OUS, people who belong to NIH
+// or OUS only, and the pending invitation to OUS with its link's token.
 type matrixTargets struct {
 	nih, ous, place, teacher, ousReader string
+	invitation, token                   string
 }
 
 // matrixRow is the request a route gets in the matrix, and the status each
@@ -87,15 +88,35 @@ var matrix = map[string]matrixRow{
 	}, [13]int{401, 201, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403}},
 	"GET /api/organisations/{id}/members": {func(m matrixTargets) (string, any) { return "/api/organisations/" + m.ous + "/members", nil },
 		[13]int{401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403, 403, 403}},
+	// A site's administrators invite people instead of adding them.
 	"POST /api/organisations/{id}/members": {func(m matrixTargets) (string, any) {
 		return "/api/organisations/" + m.ous + "/members", map[string]any{"name": "Ny Person", "email": "ny.person@example.org", "right": "read"}
-	}, [13]int{401, 201, 403, 403, 201, 403, 403, 201, 403, 403, 403, 403, 403}},
+	}, [13]int{401, 201, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403}},
 	"PUT /api/organisations/{id}/members/{personId}": {func(m matrixTargets) (string, any) {
 		return "/api/organisations/" + m.ous + "/members/" + m.ousReader, map[string]any{"right": "write"}
 	}, [13]int{401, 200, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403, 403}},
 	"DELETE /api/organisations/{id}/members/{personId}": {func(m matrixTargets) (string, any) {
 		return "/api/organisations/" + m.ous + "/members/" + m.ousReader, nil
 	}, [13]int{401, 204, 403, 403, 204, 403, 403, 204, 403, 403, 403, 403, 403}},
+
+	"GET /api/organisations/{id}/colleagues": {func(m matrixTargets) (string, any) { return "/api/organisations/" + m.ous + "/colleagues", nil },
+		[13]int{401, 200, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403, 403}},
+	"GET /api/organisations/{id}/audit": {func(m matrixTargets) (string, any) { return "/api/organisations/" + m.ous + "/audit", nil },
+		[13]int{401, 200, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403, 403}},
+
+	"POST /api/organisations/{id}/invitations": {func(m matrixTargets) (string, any) {
+		return "/api/organisations/" + m.ous + "/invitations", map[string]any{"name": "Ny Person", "email": "ny.person@example.org", "right": "read"}
+	}, [13]int{401, 201, 403, 403, 201, 403, 403, 201, 403, 403, 403, 403, 403}},
+	"GET /api/organisations/{id}/invitations": {func(m matrixTargets) (string, any) { return "/api/organisations/" + m.ous + "/invitations", nil },
+		[13]int{401, 200, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403, 403}},
+	// To those who may not manage them, an organisation's invitations do not
+	// exist, whoever asks.
+	"GET /api/invitations/{id}": {func(m matrixTargets) (string, any) { return "/api/invitations/" + m.invitation, nil },
+		[13]int{404, 200, 404, 404, 200, 404, 404, 200, 404, 404, 404, 404, 404}},
+	"POST /api/invitations/{id}/resend": {func(m matrixTargets) (string, any) { return "/api/invitations/" + m.invitation + "/resend", nil },
+		[13]int{404, 201, 404, 404, 201, 404, 404, 201, 404, 404, 404, 404, 404}},
+	"POST /api/invitations/{id}/revoke": {func(m matrixTargets) (string, any) { return "/api/invitations/" + m.invitation + "/revoke", nil },
+		[13]int{404, 200, 404, 404, 200, 404, 404, 200, 404, 404, 404, 404, 404}},
 
 	"GET /api/places/{id}": {func(m matrixTargets) (string, any) { return "/api/places/" + m.place, nil },
 		[13]int{200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
@@ -120,6 +141,14 @@ var matrix = map[string]matrixRow{
 		return "/auth/dev-login", map[string]any{"email": demo.OUSReader.Email}
 	}, [13]int{200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
 	"GET /auth/login": {path("/auth/login"), [13]int{302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302}},
+	// The link starts a login whoever follows it; whether it is valid is
+	// told after the login.
+	"GET /auth/invitation/{token}": {func(m matrixTargets) (string, any) { return "/auth/invitation/" + m.token, nil },
+		[13]int{302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302}},
+	// The link's token is what authorises an acceptance, whoever sends it.
+	"POST /auth/dev-accept": {func(m matrixTargets) (string, any) {
+		return "/auth/dev-accept", map[string]any{"token": m.token, "nationalId": strangerNID}
+	}, [13]int{200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
 	// Without the login cookie no callback goes on, whoever calls.
 	"GET /auth/callback": {path("/auth/callback?code=c&state=s"), [13]int{400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400}},
 }
@@ -154,11 +183,14 @@ func inProcess(b *testBundle) {
 
 // targetsOf returns the IDs of the resources the matrix targets in b.
 func targetsOf(b *testBundle) matrixTargets {
-	tree, err := b.svc.Tree(context.Background(), practice.Actor{}, b.ous.ID, demo.Since)
+	ctx := context.Background()
+	tree, err := b.svc.Tree(ctx, practice.Actor{}, b.ous.ID, demo.Since)
 	require.NoError(b.t, err)
+	inv := b.pendingInvitation(b.ous.ID, demo.PendingInvitee.Email)
 	return matrixTargets{
 		nih: b.nih.ID.String(), ous: b.ous.ID.String(), place: tree.Roots[0].ID.String(),
 		teacher: b.personID(demo.Teacher).String(), ousReader: b.personID(demo.OUSReader).String(),
+		invitation: inv.ID.String(), token: b.token(inv.ID),
 	}
 }
 

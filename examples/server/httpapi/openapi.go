@@ -17,6 +17,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/danielgtaylor/huma/v2/validation"
 
+	"github.com/praksis/praksis/invite"
 	"github.com/praksis/praksis/practice"
 )
 
@@ -87,11 +88,13 @@ func (roleSchema) Schema(huma.Registry) *huma.Schema {
 func newAPI(mux humago.Mux) huma.API {
 	registry := huma.NewMapRegistry(schemaPrefix, huma.DefaultSchemaNamer)
 	for t, alias := range map[reflect.Type]reflect.Type{
-		reflect.TypeFor[practice.Date]():       reflect.TypeFor[dateSchema](),
-		reflect.TypeFor[practice.ID]():         reflect.TypeFor[idSchema](),
-		reflect.TypeFor[practice.NationalID](): reflect.TypeFor[nationalIDSchema](),
-		reflect.TypeFor[practice.Right]():      reflect.TypeFor[rightSchema](),
-		reflect.TypeFor[practice.StaffRole]():  reflect.TypeFor[roleSchema](),
+		reflect.TypeFor[practice.Date]():        reflect.TypeFor[dateSchema](),
+		reflect.TypeFor[practice.ID]():          reflect.TypeFor[idSchema](),
+		reflect.TypeFor[practice.NationalID]():  reflect.TypeFor[nationalIDSchema](),
+		reflect.TypeFor[practice.Right]():       reflect.TypeFor[rightSchema](),
+		reflect.TypeFor[practice.StaffRole]():   reflect.TypeFor[roleSchema](),
+		reflect.TypeFor[invite.State]():         reflect.TypeFor[stateSchema](),
+		reflect.TypeFor[practice.AuditAction](): reflect.TypeFor[auditActionSchema](),
 	} {
 		registry.RegisterTypeAlias(t, alias)
 	}
@@ -103,7 +106,8 @@ func newAPI(mux humago.Mux) huma.API {
 				Title:   "praksis",
 				Version: Version,
 				Description: "The praksis reference server: practice placements in higher education. " +
-					"Log in with OpenID Connect (/auth/login) or, in development, POST /auth/dev-login; " +
+					"Log in with OpenID Connect (/auth/login), or accept an invitation through its link (/auth/invitation/{token}), " +
+					"or, in development, POST /auth/dev-login (and /auth/dev-accept); " +
 					"send the session token as a bearer token or the praksis_session cookie. " +
 					"Every error is an RFC 9457 problem (application/problem+json).",
 			},
@@ -161,13 +165,14 @@ func unmarshalJSON(data []byte, v any) error {
 
 // The texts huma's validation gives, mapped to this API's rules.
 var (
-	uuidPatternMessage = huma.ErrorFormatter(validation.MsgExpectedMatchPattern, uuidPattern)
-	requiredPrefix, _  = strings.CutSuffix(validation.MsgExpectedRequiredProperty, "%s to be present")
-	uuidFormatPrefix   = strings.TrimSuffix(validation.MsgExpectedRFC4122UUID, "%v")
-	minimumPrefix      = strings.TrimSuffix(validation.MsgExpectedMinimumNumber, "%v")
-	maximumPrefix      = strings.TrimSuffix(validation.MsgExpectedMaximumNumber, "%v")
-	minLengthPrefix    = strings.TrimSuffix(validation.MsgExpectedMinLength, "%d")
-	maxLengthPrefix    = strings.TrimSuffix(validation.MsgExpectedMaxLength, "%d")
+	uuidPatternMessage  = huma.ErrorFormatter(validation.MsgExpectedMatchPattern, uuidPattern)
+	tokenPatternMessage = huma.ErrorFormatter(validation.MsgExpectedMatchPattern, tokenPattern)
+	requiredPrefix, _   = strings.CutSuffix(validation.MsgExpectedRequiredProperty, "%s to be present")
+	uuidFormatPrefix    = strings.TrimSuffix(validation.MsgExpectedRFC4122UUID, "%v")
+	minimumPrefix       = strings.TrimSuffix(validation.MsgExpectedMinimumNumber, "%v")
+	maximumPrefix       = strings.TrimSuffix(validation.MsgExpectedMaximumNumber, "%v")
+	minLengthPrefix     = strings.TrimSuffix(validation.MsgExpectedMinLength, "%d")
+	maxLengthPrefix     = strings.TrimSuffix(validation.MsgExpectedMaxLength, "%d")
 )
 
 // unknownQueryMessage is huma's text for a query parameter that the
@@ -199,6 +204,8 @@ func fieldRule(msg string) (rule, message string) {
 		return "date", "must be a date in the form YYYY-MM-DD"
 	case msg == uuidPatternMessage, strings.HasPrefix(msg, uuidFormatPrefix):
 		return "uuid", "must be a UUID such as " + uuidExample
+	case msg == tokenPatternMessage:
+		return "token", "must be the token of an invitation's link: 43 characters of base64url"
 	case strings.HasPrefix(msg, requiredPrefix):
 		return "required", "is required"
 	case strings.HasPrefix(msg, minimumPrefix):

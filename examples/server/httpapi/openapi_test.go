@@ -13,6 +13,7 @@ import (
 
 	"github.com/praksis/praksis/examples/demo"
 	"github.com/praksis/praksis/examples/server/httpapi"
+	"github.com/praksis/praksis/invite"
 	"github.com/praksis/praksis/practice"
 )
 
@@ -146,7 +147,9 @@ func TestOpenAPICheckCatches(t *testing.T) {
 // TestRoutesOfADefaultServer lists what a server without logins serves.
 func TestRoutesOfADefaultServer(t *testing.T) {
 	t.Parallel()
-	api, err := httpapi.New(t.Context(), httpapi.Config{Service: practice.NewService(nil)})
+	invites, err := invite.NewService(nil, inviteKey)
+	require.NoError(t, err)
+	api, err := httpapi.New(t.Context(), httpapi.Config{Service: practice.NewService(nil), Invites: invites})
 	require.NoError(t, err)
 	var routes []string
 	for _, r := range api.Routes() {
@@ -156,4 +159,7 @@ func TestRoutesOfADefaultServer(t *testing.T) {
 	require.Contains(t, routes, "POST /auth/logout")
 	require.NotContains(t, routes, "POST /auth/dev-login", "only when enabled")
 	require.NotContains(t, routes, "GET /auth/login", "only with OpenID Connect")
+	require.NotContains(t, routes, "GET /auth/invitation/{token}", "only with OpenID Connect")
+	require.NotContains(t, routes, "POST /auth/dev-accept", "only when enabled")
+	require.Contains(t, routes, "POST /api/organisations/{id}/invitations")
 }

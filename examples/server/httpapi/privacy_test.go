@@ -12,6 +12,7 @@ import (
 
 	"github.com/praksis/praksis/examples/demo"
 	"github.com/praksis/praksis/examples/server/httpapi"
+	"github.com/praksis/praksis/invite"
 	"github.com/praksis/praksis/practice"
 	"github.com/praksis/praksis/storage/memory"
 )
@@ -215,6 +216,24 @@ func TestNationalIDsNeverShow(t *testing.T) {
 		}
 		noNID(res)
 
+		// In an invitation, and in an acceptance.
+		res = b.do("POST", "/api/organisations/"+b.oslo.ID.String()+"/invitations", admin,
+			`{"name":"X","email":"x@example.org","right":"read","nationalId":`+string(key)+`}`)
+		if s == demo.StudySiteAdmin.NationalID {
+			ok[invite.Invitation](t, res, http.StatusCreated) // a valid number, shown masked
+			require.Contains(t, string(res.body), `"nationalId":"`+s[:6]+`*****"`)
+		} else {
+			require.Equal(t, map[string]string{"nationalId": "natid"}, fields(problem(t, res, http.StatusUnprocessableEntity)))
+		}
+		noNID(res)
+		res = b.do("POST", "/auth/dev-accept", "", `{"token":"`+strings.Repeat("A", 43)+`","nationalId":`+string(key)+`}`)
+		if s == demo.StudySiteAdmin.NationalID {
+			problem(t, res, http.StatusNotFound) // a valid number, and no such link
+		} else {
+			require.Equal(t, map[string]string{"nationalId": "natid"}, fields(problem(t, res, http.StatusUnprocessableEntity)))
+		}
+		noNID(res)
+
 		// In the identity provider's error.
 		res = b.do("GET", "/auth/callback?"+url.Values{"error": {s}, "state": {"x"}}.Encode(), "", nil)
 		problem(t, res, http.StatusUnauthorized)
@@ -239,4 +258,53 @@ func TestNationalIDsNeverShow(t *testing.T) {
 	id := "0190aaaa-bbbb-7ccc-8ddd-123456789012"
 	problem(t, b.do("GET", "/api/people/"+id, "", nil), http.StatusUnauthorized)
 	require.Contains(t, b.logs.String(), id)
+}
+
+// TestInvitationTokenNeverShows puts an invitation's token where a client
+// could: the path of the link in several spellings, with and without the
+// OpenID Connect login, and the body of the development acceptance. It
+// never reaches a log line or a problem.
+func TestInvitationTokenNeverShows(t *testing.T) {
+	t.Parallel()
+	b := setup(t) // no OpenID Connect: the link's route is not served
+	token := b.token(b.pendingInvitation(b.ous.ID, demo.PendingInvitee.Email).ID)
+	for _, path := range []string{
+		"/auth/invitation/" + token,
+		"/auth/invitation/" + token + "/more",
+		"/AUTH/Invitation/" + token,
+		"/x/auth/invitation/" + token,
+	} {
+		res := b.do("GET", path, "", nil)
+		p := problem(t, res, http.StatusNotFound)
+		require.Equal(t, "/auth/invitation/…", p.Instance, path)
+		require.Contains(t, p.Detail, "no route GET /auth/invitation/…")
+		require.NotContains(t, string(res.body), token)
+	}
+	for _, path := range []string{"/auth//invitation/" + token, "/auth/./invitation/" + token} {
+		// The mux redirects to the clean path; the log shows neither.
+		res := b.do("GET", path, "", nil)
+		require.NotContains(t, string(res.body), token)
+	}
+	res := b.do("POST", "/auth/invitation/"+token, "", nil)
+	require.NotContains(t, string(res.body), token)
+
+	// The development acceptance: once, then 409; neither tells the token.
+	accepted := ok[httpapi.DevLoginResponse](t, b.do("POST", "/auth/dev-accept", "", map[string]any{"token": token, "nationalId": newcomerNID}), http.StatusOK)
+	me := ok[httpapi.MeResponse](t, b.do("GET", "/api/me", accepted.Token, nil), http.StatusOK)
+	require.Equal(t, demo.PendingInvitee.Email, me.Person.Email)
+	res = b.do("POST", "/auth/dev-accept", "", map[string]any{"token": token, "nationalId": newcomerNID})
+	problem(t, res, http.StatusConflict)
+	require.NotContains(t, string(res.body), token)
+
+	logs := b.logs.String()
+	require.NotContains(t, logs, token)
+	require.NotContains(t, logs, token[:20])
+	require.NotContains(t, logs, newcomerNID)
+	require.Contains(t, logs, "path=/auth/invitation/…")
+
+	for line := range strings.Lines(logs) {
+		if strings.Contains(line, "invitation/") {
+			require.Contains(t, line, "path=/auth/invitation/… ", "every request to a link is logged without its token")
+		}
+	}
 }

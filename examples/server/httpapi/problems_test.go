@@ -12,6 +12,7 @@ import (
 
 	"github.com/praksis/praksis/examples/demo"
 	"github.com/praksis/praksis/examples/server/httpapi"
+	"github.com/praksis/praksis/invite"
 	"github.com/praksis/praksis/practice"
 	"github.com/praksis/praksis/storage/memory"
 )
@@ -318,13 +319,18 @@ func TestInternalErrors(t *testing.T) {
 func TestNewRefusesABadLoginKey(t *testing.T) {
 	t.Parallel()
 	p := newTestProvider(t)
-	_, err := httpapi.New(t.Context(), httpapi.Config{
-		Service: practice.NewService(memory.New()), LoginKey: []byte("too short"),
+	store := memory.New()
+	invites, err := invite.NewService(store, inviteKey)
+	require.NoError(t, err)
+	_, err = httpapi.New(t.Context(), httpapi.Config{
+		Service: practice.NewService(store), Invites: invites, LoginKey: []byte("too short"),
 		OIDC: &httpapi.OIDCConfig{IssuerURL: p.srv.URL, ClientID: p.clientID, RedirectURL: "http://127.0.0.1/auth/callback"},
 	})
 	require.ErrorContains(t, err, "32 bytes")
-	_, err = httpapi.New(t.Context(), httpapi.Config{})
-	require.Error(t, err, "the service is required")
+	_, err = httpapi.New(t.Context(), httpapi.Config{Invites: invites})
+	require.ErrorContains(t, err, "Config.Service is required")
+	_, err = httpapi.New(t.Context(), httpapi.Config{Service: practice.NewService(store)})
+	require.ErrorContains(t, err, "Config.Invites is required")
 }
 
 // TestLogsOfProblems checks the log lines of refused requests: no value

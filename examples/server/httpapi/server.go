@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 	"sync"
@@ -14,17 +15,22 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/praksis/praksis/invite"
 	"github.com/praksis/praksis/practice"
 )
 
 // LoginKeySize is the size of Config.LoginKey: an AES-256 key.
 const LoginKeySize = 32
 
-// Config configures a [Server]. Only Service is required.
+// Config configures a [Server]. Service and Invites are required.
 type Config struct {
 	// Service runs every use case and checks every right. The server holds
 	// no store: it reaches the data only through the service.
 	Service *practice.Service
+	// Invites runs the invitations: sending, re-sending and revoking them,
+	// and accepting one through its link. Its mails link to
+	// /auth/invitation/{token} on this server's public address.
+	Invites *invite.Service
 	// Logger receives the request log and errors (default: discard).
 	Logger *slog.Logger
 	// SecureCookies marks the session and login cookies Secure: set it
@@ -33,7 +39,9 @@ type Config struct {
 	// SessionTTL is how long a session lasts after login (default 8 hours).
 	SessionTTL time.Duration
 	// DevLogin adds POST /auth/dev-login, which logs anyone in as anyone
-	// without a password. Never enable it where real data is.
+	// without a password, and POST /auth/dev-accept, which accepts an
+	// invitation for any national identity number without a login. Never
+	// enable it where real data is.
 	DevLogin bool
 	// OIDC, if not nil, adds the OpenID Connect login (/auth/login and
 	// /auth/callback). New discovers the provider, so it must be reachable.
@@ -55,6 +63,7 @@ type Config struct {
 // Server is the HTTP API. It is an http.Handler.
 type Server struct {
 	svc      *practice.Service
+	invites  *invite.Service
 	log      *slog.Logger
 	secure   bool
 	now      func() time.Time
@@ -85,7 +94,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Service == nil {
 		return nil, errors.New("httpapi: Config.Service is required")
 	}
-	s := &Server{svc: cfg.Service, log: cfg.Logger, secure: cfg.SecureCookies, now: cfg.Now, loc: cfg.Location}
+	if cfg.Invites == nil {
+		return nil, errors.New("httpapi: Config.Invites is required")
+	}
+	s := &Server{svc: cfg.Service, invites: cfg.Invites, log: cfg.Logger, secure: cfg.SecureCookies, now: cfg.Now, loc: cfg.Location}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -223,7 +235,7 @@ type (
 type requestInfo struct {
 	id     string // the request ID, also sent as X-Request-Id
 	method string
-	path   string // the path with national identity numbers masked
+	path   string // the path as loggedPath tells it
 }
 
 func requestInfoOf(ctx context.Context) requestInfo {
@@ -266,15 +278,32 @@ func (w *statusRecorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// invitationPath is the path of an invitation's link, which ends in the
+// link's secret token.
+const invitationPath = "/auth/invitation/"
+
+// loggedPath returns a request's path as the log and problems tell it:
+// a path that holds the path of an invitation's link, however it is spelt
+// (in another case, with "//" or "/./"), whether or not the route is
+// served, as "/auth/invitation/…", without the token; any other path with
+// national identity numbers masked.
+func loggedPath(p string) string {
+	lower := strings.ToLower(p)
+	if strings.Contains(lower, invitationPath) || strings.Contains(path.Clean(lower), invitationPath) {
+		return invitationPath + "…"
+	}
+	return practice.MaskNationalIDs(p)
+}
+
 // logRequests gives each request an ID (sent as X-Request-Id), marks every
 // response as not to be cached or sniffed (responses may hold personal
-// data), and logs method, masked path, status, size and duration when the
-// request is done. Query strings are never logged: the OpenID Connect
-// callback carries a code and state there.
+// data), and logs method, path (see loggedPath), status, size and duration
+// when the request is done. Query strings are never logged: the OpenID
+// Connect callback carries a code and state there.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		info := requestInfo{id: randomToken(9), method: practice.MaskNationalIDs(r.Method), path: practice.MaskNationalIDs(r.URL.Path)}
+		info := requestInfo{id: randomToken(9), method: practice.MaskNationalIDs(r.Method), path: loggedPath(r.URL.Path)}
 		h := w.Header()
 		h.Set("X-Request-Id", info.id)
 		h.Set("Cache-Control", "no-store")
