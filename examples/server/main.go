@@ -257,12 +257,25 @@ func (m *Main) startOutbox(ctx context.Context, s store, invites *invite.Service
 	}
 	handlers := invites.Handlers()
 	handlers[invite.EventMail] = &notify.InviteHandler{Mails: invites, Renderer: renderer, Sender: sender}
-	stop, err := s.Deliver(ctx, handlers, practice.DeliveryOptions{Periodic: []practice.Periodic{invite.SweepEvery(sweepEvery)}})
+	stop, err := s.Deliver(ctx, logFailures(handlers, log), practice.DeliveryOptions{Periodic: []practice.Periodic{invite.SweepEvery(sweepEvery)}})
 	if err != nil {
 		return fmt.Errorf("start the outbox: %w", err)
 	}
 	m.stopOutbox = stop
 	return nil
+}
+
+// logFailures logs each failed attempt of h, which the outbox tries again
+// later: the event's kind and delivery ID, never its payload.
+func logFailures(h practice.Handler, log *slog.Logger) practice.Handler {
+	return practice.HandlerFunc(func(ctx context.Context, d practice.Delivery) error {
+		err := h.Handle(ctx, d)
+		if err != nil {
+			log.WarnContext(ctx, "outbox: a delivery failed and is tried again later", slog.String("kind", d.Event.Kind),
+				slog.String("delivery", d.ID), slog.Int("attempt", d.Attempt), slog.String("error", practice.MaskNationalIDs(err.Error())))
+		}
+		return err
+	})
 }
 
 // openStore opens PostgreSQL if configured, else SQLite, and migrates it.

@@ -379,7 +379,7 @@ func connsPerSchema() int32 { return int32(min(max(parallelism()+4, 8), 32)) }
 type unlocked struct{ tx pgx.Tx }
 
 func (u unlocked) InLockedTx(ctx context.Context, fn func(ctx context.Context, tx migrate.Tx) error) error {
-	return fn(ctx, migrationTx{u.tx})
+	return fn(ctx, migrationTx(u))
 }
 
 // schemaOf returns the description of a schema (see describe).
