@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/praksis/praksis/examples/demo"
+	"github.com/praksis/praksis/invite"
 	"github.com/praksis/praksis/practice"
 	"github.com/praksis/praksis/storage/memory"
 )
@@ -206,4 +207,38 @@ func names(tree practice.Tree) []string {
 	}
 	walk("", tree.Roots)
 	return out
+}
+
+func TestLoadInvitations(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	store := memory.New()
+	svc := practice.NewService(store)
+	key := make([]byte, invite.KeySize)
+	now := time.Now()
+	require.NoError(t, store.InTx(ctx, func(ctx context.Context) error {
+		loaded, err := demo.Load(ctx, svc)
+		require.True(t, loaded)
+		if err != nil {
+			return err
+		}
+		return demo.LoadInvitations(ctx, svc, store, key, now)
+	}))
+	invites, err := invite.NewService(store, key)
+	require.NoError(t, err)
+	var pending []invite.Invitation
+	for _, number := range []string{demo.OUSOrgNumber, demo.OsloOrgNumber} {
+		org := orgByNumber(t, svc, number)
+		page, err := invites.Invitations(ctx, practice.SystemActor(), org.ID, invite.InvitationFilter{State: invite.Pending})
+		require.NoError(t, err)
+		pending = append(pending, page.Items...)
+	}
+	require.Len(t, pending, len(demo.Invitees), "every demo invitation is pending")
+	soon := 0
+	for _, inv := range pending {
+		if left := inv.ExpiresAt.Sub(now); left > 0 && left <= time.Hour+time.Second {
+			soon++
+		}
+	}
+	require.Equal(t, 1, soon, "one demo invitation expires within the hour")
 }
