@@ -2,6 +2,7 @@ package invite
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -78,6 +79,14 @@ func (s *Service) Accept(ctx context.Context, token string, login Login) (Accept
 			refusal = &practice.Error{Code: practice.ErrConflict, Field: "token",
 				Message: "the invitation has expired: ask for it to be sent again"}
 			return nil
+		case !s.inviterMayGrant(ctx, inv):
+			inv.State = Revoked
+			if err := s.update(ctx, practice.NilID, &inv, AuditRevoked, Pending); err != nil {
+				return err
+			}
+			refusal = &practice.Error{Code: practice.ErrConflict, Field: "token",
+				Message: "the invitation is withdrawn: its sender may no longer grant the right; ask for a new one"}
+			return nil
 		case !inv.NationalID.IsZero() && inv.NationalID.Reveal() != login.NationalID.Reveal():
 			inv.FailedLogins++
 			before := inv.State
@@ -92,6 +101,13 @@ func (s *Service) Accept(ctx context.Context, token string, login Login) (Accept
 			return nil
 		}
 		personID, err := s.join(ctx, inv, login.NationalID)
+		var e *practice.Error
+		if errors.As(err, &e) && e.Code == practice.ErrConflict && e.Field == "email" {
+			// Nothing was written: the refusal is recorded, so that an
+			// administrator can see why the invitation is not used.
+			refusal = err
+			return s.audit(ctx, practice.NilID, inv, AuditLoginRefused, Pending, Pending)
+		}
 		if err != nil {
 			return err
 		}
@@ -111,10 +127,39 @@ func (s *Service) Accept(ctx context.Context, token string, login Login) (Accept
 	return out, nil
 }
 
+// inviterMayGrant reports whether whoever sent inv may still grant its
+// right: the system, a study site's practice administrator, or an
+// administrator of the organisation. A site administrator removed since
+// sending grants nothing.
+func (s *Service) inviterMayGrant(ctx context.Context, inv Invitation) bool {
+	if inv.InvitedBy.IsZero() {
+		return true
+	}
+	a, err := s.kernel.Actor(ctx, inv.InvitedBy)
+	return err == nil && (a.StudySiteAdministrator() || a.Has(inv.OrganisationID, practice.Admin) && a.Right(inv.OrganisationID).Includes(inv.Right))
+}
+
+// LockNationalID serialises the acceptances by one national identity
+// number, so that two at once make one person. Its ID is derived from the
+// number (see [numberLock]).
+const LockNationalID practice.LockScope = "invite.nationalid"
+
+// numberLock returns the ID that LockNationalID locks for n: a hash, so
+// that no lock table holds the number.
+func numberLock(n practice.NationalID) practice.ID {
+	h := sha256.Sum256([]byte("praksis national id lock\x00" + n.Reveal()))
+	var id practice.ID
+	copy(id[:], h[:])
+	return id
+}
+
 // join finds or makes the person the login is, and gives them the
 // invitation's right.
 func (s *Service) join(ctx context.Context, inv Invitation, n practice.NationalID) (practice.ID, error) {
 	now := s.now()
+	if err := s.store.Lock(ctx, LockNationalID, numberLock(n)); err != nil {
+		return practice.NilID, err
+	}
 	p, err := s.store.PersonByNationalID(ctx, n)
 	switch {
 	case err == nil: // known by the number: one identity
@@ -126,12 +171,20 @@ func (s *Service) join(ctx context.Context, inv Invitation, n practice.NationalI
 			return practice.NilID, err
 		}
 		if len(byEmail.Items) > 0 {
-			// Registered by the address the link went to, without a
-			// number, or with another one.
+			// Registered by the address the link went to. Holding the link
+			// proves the mailbox, not the person: the login's number is
+			// bound to them only if they have no number and no right or
+			// role anywhere, so that nobody takes over an identity that
+			// others rely on by a forwarded mail.
 			p = byEmail.Items[0]
-			if !p.NationalID.IsZero() {
+			ms, staff, err := s.rightsOf(ctx, p.ID)
+			if err != nil {
+				return practice.NilID, err
+			}
+			if !p.NationalID.IsZero() || len(ms) > 0 || len(staff) > 0 {
 				return practice.NilID, &practice.Error{Code: practice.ErrConflict, Field: "email",
-					Message: "the invitation's e-mail address belongs to another user: ask for an invitation to another address"}
+					Message: "the invitation's e-mail address belongs to a registered user who logs in with their own number: " +
+						"ask for an invitation to another address, or ask a study site's practice administrator"}
 			}
 			p.NationalID, p.UpdatedAt = n, now
 			if err := s.store.UpdatePerson(ctx, p); err != nil {
@@ -238,7 +291,7 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 
 // Mail returns what the mail an EventMail asks for says, with the link's
 // secret. ok is false, and nothing should be sent, when the invitation is
-// no longer pending (or, for a reminder, was not reminded).
+// no longer pending or has expired (or, for a reminder, was not reminded).
 func (s *Service) Mail(ctx context.Context, ref EventRef) (m Mail, ok bool, err error) {
 	err = s.store.InSnapshot(ctx, func(ctx context.Context) error {
 		inv, err := s.store.Invitation(ctx, ref.InvitationID)
@@ -248,7 +301,7 @@ func (s *Service) Mail(ctx context.Context, ref EventRef) (m Mail, ok bool, err 
 		if err != nil {
 			return err
 		}
-		if inv.State != Pending || ref.Mail == MailReminder && inv.RemindedAt.IsZero() ||
+		if inv.State != Pending || !s.now().Before(inv.ExpiresAt) || ref.Mail == MailReminder && inv.RemindedAt.IsZero() ||
 			ref.Mail != MailInvitation && ref.Mail != MailReminder {
 			return nil
 		}
@@ -312,4 +365,17 @@ func (s *Service) Handlers() practice.Handlers {
 // SweepEvery returns the periodic sweep for a deliverer's options.
 func SweepEvery(every time.Duration) practice.Periodic {
 	return practice.Periodic{Every: every, Event: practice.Event{Kind: EventSweep}}
+}
+
+// rightsOf returns a person's memberships and staff roles.
+func (s *Service) rightsOf(ctx context.Context, personID practice.ID) ([]practice.Membership, []practice.StaffMembership, error) {
+	ms, err := s.store.Memberships(ctx, practice.MembershipFilter{PersonID: personID, Page: practice.PageRequest{Limit: 1}})
+	if err != nil {
+		return nil, nil, err
+	}
+	staff, err := s.store.StaffRoles(ctx, practice.StaffFilter{PersonID: personID, Page: practice.PageRequest{Limit: 1}})
+	if err != nil {
+		return nil, nil, err
+	}
+	return ms.Items, staff.Items, nil
 }

@@ -58,8 +58,10 @@ type Invitation struct {
 	Name           string         `json:"name"`
 	Email          string         `json:"email"` // in lower case
 	Right          practice.Right `json:"right"`
-	// NationalID, if not zero, is the number the login must have. Readers
-	// who may not see it get the zero value and HasNationalID.
+	// NationalID, if not zero, is the number the login must have. It is
+	// shown masked to the birth date, as always, and only to those who
+	// manage the organisation's invitations; HasNationalID tells whether
+	// there is one.
 	NationalID    practice.NationalID `json:"nationalId,omitzero"`
 	HasNationalID bool                `json:"hasNationalId"`
 	// Language is the language of the mails: "nb" (bokmål) or "en".

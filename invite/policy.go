@@ -17,7 +17,7 @@ type Policy struct {
 	// Reminder is when, after it was sent, an invitation that names no
 	// national identity number and is still pending sends a reminder
 	// (default 7 days); zero sends none. One that names a number sends
-	// none: it expires first.
+	// none (by default it expires the day the reminder would come).
 	Reminder time.Duration
 	// MaxFailedLogins is how many logins with another national identity
 	// number an invitation takes before it dies (default 3).

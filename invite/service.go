@@ -143,7 +143,7 @@ func (s *Service) Invite(ctx context.Context, a practice.Actor, organisationID p
 		if err := canInvite(a, organisationID, in.Right, hasAdmin); err != nil {
 			return err
 		}
-		if err := s.checkNotMember(ctx, organisationID, in.Email, in.NationalID); err != nil {
+		if err := s.checkNotMember(ctx, organisationID, in.Email); err != nil {
 			return err
 		}
 		inv = Invitation{ID: s.newID(), OrganisationID: organisationID, Name: in.Name, Email: in.Email,
@@ -176,29 +176,20 @@ func (s *Service) lockOrganisation(ctx context.Context, organisationID practice.
 	return len(admins.Items) > 0, nil
 }
 
-// checkNotMember refuses an invitation to someone who is a member of the
-// organisation already, or has a pending invitation there. It looks only
-// at that organisation, so it tells the inviter nothing they could not see.
-func (s *Service) checkNotMember(ctx context.Context, organisationID practice.ID, email string, n practice.NationalID) error {
-	var candidates []practice.ID
+// checkNotMember refuses an invitation to an address that is a member's at
+// the organisation already, or has a pending invitation there. It looks
+// only at that organisation, so it tells the inviter nothing they could
+// not see. It never looks a national identity number up: a refusal would
+// confirm a colleague's full number, which an administrator sees only
+// masked. (A member invited by number under another address keeps one
+// identity at acceptance and the higher of the two rights.)
+func (s *Service) checkNotMember(ctx context.Context, organisationID practice.ID, email string) error {
 	people, err := s.store.People(ctx, practice.PeopleFilter{Email: email, Page: practice.PageRequest{Limit: 1}})
 	if err != nil {
 		return err
 	}
 	for _, p := range people.Items {
-		candidates = append(candidates, p.ID)
-	}
-	if !n.IsZero() {
-		p, err := s.store.PersonByNationalID(ctx, n)
-		switch {
-		case err == nil:
-			candidates = append(candidates, p.ID)
-		case !errors.Is(err, practice.ErrNotFound):
-			return err
-		}
-	}
-	for _, id := range candidates {
-		ms, err := s.store.Memberships(ctx, practice.MembershipFilter{OrganisationID: organisationID, PersonID: id})
+		ms, err := s.store.Memberships(ctx, practice.MembershipFilter{OrganisationID: organisationID, PersonID: p.ID})
 		if err != nil {
 			return err
 		}
@@ -300,18 +291,27 @@ func (s *Service) update(ctx context.Context, actor practice.ID, inv *Invitation
 	return s.audit(ctx, actor, *inv, action, before, inv.State)
 }
 
-// managed loads an invitation and checks that a may manage the invitations
-// of its organisation.
-func (s *Service) managed(ctx context.Context, a practice.Actor, id practice.ID) (Invitation, error) {
-	inv, err := s.load(ctx, id)
-	if err != nil {
-		return Invitation{}, err
-	}
-	if err := a.CanManageMembers(inv.OrganisationID); err != nil {
+// managed locks and loads an invitation, and checks that a may manage the
+// invitations of its organisation. With lockRights, it first locks the
+// rights at the organisation, as Invite and Accept do: every use case that
+// takes both locks takes the organisation's first, so that none waits for
+// another in a cycle.
+func (s *Service) managed(ctx context.Context, a practice.Actor, id practice.ID, lockRights bool) (inv Invitation, hasAdmin bool, err error) {
+	peek, err := s.store.Invitation(ctx, id)
+	if errors.Is(err, practice.ErrNotFound) || err == nil && a.CanManageMembers(peek.OrganisationID) != nil {
 		// Tell a stranger nothing about the invitation.
-		return Invitation{}, practice.NotFound("there is no invitation %s", id)
+		return Invitation{}, false, practice.NotFound("there is no invitation %s", id)
 	}
-	return inv, nil
+	if err != nil {
+		return Invitation{}, false, err
+	}
+	if lockRights {
+		if hasAdmin, err = s.lockOrganisation(ctx, peek.OrganisationID); err != nil {
+			return Invitation{}, false, err
+		}
+	}
+	inv, err = s.load(ctx, id)
+	return inv, hasAdmin, err
 }
 
 // Resend replaces a pending or expired invitation with a new one to the
@@ -320,11 +320,7 @@ func (s *Service) managed(ctx context.Context, a practice.Actor, id practice.ID)
 func (s *Service) Resend(ctx context.Context, a practice.Actor, id practice.ID) (Invitation, error) {
 	var next Invitation
 	err := s.store.InTx(ctx, func(ctx context.Context) error {
-		old, err := s.managed(ctx, a, id)
-		if err != nil {
-			return err
-		}
-		hasAdmin, err := s.lockOrganisation(ctx, old.OrganisationID)
+		old, hasAdmin, err := s.managed(ctx, a, id, true)
 		if err != nil {
 			return err
 		}
@@ -334,6 +330,17 @@ func (s *Service) Resend(ctx context.Context, a practice.Actor, id practice.ID) 
 		if old.State != Pending && old.State != Expired {
 			return &practice.Error{Code: practice.ErrConflict, Field: "state",
 				Message: fmt.Sprintf("an invitation that is %s cannot be re-sent; invite again", old.State)}
+		}
+		others, err := s.store.Invitations(ctx, InvitationFilter{OrganisationID: old.OrganisationID, State: Pending,
+			Email: old.Email, Page: practice.PageRequest{Limit: 2}})
+		if err != nil {
+			return err
+		}
+		for _, o := range others.Items {
+			if o.ID != old.ID {
+				return &practice.Error{Code: practice.ErrConflict, Field: "email",
+					Message: "the address has another pending invitation to the organisation: re-send or revoke that one"}
+			}
 		}
 		next = Invitation{ID: s.newID(), OrganisationID: old.OrganisationID, Name: old.Name, Email: old.Email,
 			NationalID: old.NationalID, Right: old.Right, Language: old.Language, InvitedBy: a.PersonID}
@@ -357,7 +364,7 @@ func (s *Service) Revoke(ctx context.Context, a practice.Actor, id practice.ID) 
 	var inv Invitation
 	err := s.store.InTx(ctx, func(ctx context.Context) error {
 		var err error
-		if inv, err = s.managed(ctx, a, id); err != nil {
+		if inv, _, err = s.managed(ctx, a, id, false); err != nil {
 			return err
 		}
 		if inv.State != Pending {

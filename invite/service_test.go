@@ -447,8 +447,16 @@ func TestInvitingRevealsNothing(t *testing.T) {
 	_, err = w.svc.Invite(w.ctx, w.bAdmin, w.b.ID, invite.Input{Name: "K", Email: "KNOWN@ous.no", Right: practice.Write})
 	requireCode(t, err, practice.ErrConflict, "a member is not invited again")
 	require.Contains(t, err.Error(), "member")
-	_, err = w.svc.Invite(w.ctx, w.bAdmin, w.b.ID, invite.Input{Name: "K", Email: "k2@ous.no", NationalID: nid(t, knownNID), Right: practice.Write})
-	requireCode(t, err, practice.ErrConflict, "a member is known by number too")
+	// But a number is never looked up: a refusal would confirm a
+	// colleague's full number, which an administrator sees masked.
+	byNumber, err := w.svc.Invite(w.ctx, w.bAdmin, w.b.ID, invite.Input{Name: "K", Email: "k2@ous.no", NationalID: nid(t, knownNID), Right: practice.Write})
+	require.NoError(t, err, "inviting by a member's number answers as inviting anyone")
+	acc, err = w.svc.Accept(w.ctx, w.token(t, byNumber.ID), invite.Login{NationalID: nid(t, knownNID)})
+	require.NoError(t, err)
+	require.Equal(t, w.known.ID, acc.PersonID, "the member keeps one identity")
+	known, err := w.kernel.Actor(w.ctx, w.known.ID)
+	require.NoError(t, err)
+	require.Equal(t, practice.Write, known.Right(w.b.ID), "and the higher of the two rights")
 	// And a second pending invitation to the same address.
 	_, err = w.svc.Invite(w.ctx, ada, w.a.ID, invite.Input{Name: "X", Email: "nobody@example.no", Right: practice.Read})
 	requireCode(t, err, practice.ErrConflict, "one pending invitation per address")
@@ -494,4 +502,56 @@ func TestInputIsValidated(t *testing.T) {
 	page, err := w.svc.Invitations(w.ctx, w.bAdmin, w.b.ID, invite.InvitationFilter{})
 	require.NoError(t, err)
 	require.Empty(t, page.Items, "invalid input stores nothing")
+}
+
+func TestRemovedInviterGrantsNothing(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	// The writer is made an administrator, invites an administrator, and
+	// is demoted before the invitation is used.
+	_, err := w.kernel.Grant(w.ctx, w.bAdmin, w.b.ID, w.bWriter.PersonID, practice.Admin)
+	require.NoError(t, err)
+	promoted, err := w.kernel.Actor(w.ctx, w.bWriter.PersonID)
+	require.NoError(t, err)
+	inv := w.invite(t, promoted, w.b.ID, invite.Input{Name: "Ivar", Email: "ivar@ous.no", Right: practice.Admin})
+	_, err = w.kernel.Grant(w.ctx, w.bAdmin, w.b.ID, w.bWriter.PersonID, practice.Read)
+	require.NoError(t, err)
+	_, err = w.svc.Accept(w.ctx, w.token(t, inv.ID), invite.Login{NationalID: nid(t, otherNID)})
+	requireCode(t, err, practice.ErrConflict, "an invitation whose sender may no longer grant its right is refused")
+	got, err := w.svc.Invitation(w.ctx, w.bAdmin, inv.ID)
+	require.NoError(t, err)
+	require.Equal(t, invite.Revoked, got.State, "and withdrawn")
+}
+
+func TestAddressOfARegisteredUser(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	// Kari (write at b) is known by her address; a link sent to it does
+	// not let a login with another number become her.
+	inv := w.invite(t, w.studyAdmin, w.a.ID, invite.Input{Name: "Kari", Email: "kari@ous.no", Right: practice.Admin})
+	_, err := w.svc.Accept(w.ctx, w.token(t, inv.ID), invite.Login{NationalID: nid(t, otherNID)})
+	requireCode(t, err, practice.ErrConflict, "the address of a user with rights is not bound to a new number")
+	kari, err := w.kernel.Person(w.ctx, practice.SystemActor(), w.bWriter.PersonID)
+	require.NoError(t, err)
+	require.False(t, kari.HasNationalID, "nothing is bound")
+
+	// Someone registered by a study site without a number and without
+	// any right is bound at acceptance.
+	p, err := w.kernel.CreatePerson(w.ctx, w.studyAdmin, practice.PersonInput{Name: "Jon", Email: "jon@politiet.no"})
+	require.NoError(t, err)
+	inv = w.invite(t, w.studyAdmin, w.a.ID, invite.Input{Name: "Jon", Email: "jon@politiet.no", Right: practice.Read})
+	acc, err := w.svc.Accept(w.ctx, w.token(t, inv.ID), invite.Login{NationalID: nid(t, otherNID)})
+	require.NoError(t, err)
+	require.Equal(t, p.ID, acc.PersonID, "the registered person keeps their identity")
+}
+
+func TestResendKeepsOnePendingPerAddress(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	old := w.invite(t, w.bAdmin, w.b.ID, invite.Input{Name: "Liv", Email: "liv@ous.no", Right: practice.Read})
+	w.clock.add(15 * day)
+	require.NoError(t, w.svc.Expire(w.ctx, old.ID))
+	w.invite(t, w.bAdmin, w.b.ID, invite.Input{Name: "Liv", Email: "liv@ous.no", Right: practice.Read})
+	_, err := w.svc.Resend(w.ctx, w.bAdmin, old.ID)
+	requireCode(t, err, practice.ErrConflict, "a re-send does not make a second pending invitation to an address")
 }

@@ -32,10 +32,11 @@ type Event struct {
 	Kind string `json:"kind"`
 	// Key, if not empty, makes the event unique among the events of its
 	// Kind: publishing an event whose Kind and Key are those of an event
-	// already stored, waiting or running, or delivered in the last day,
-	// stores nothing and is no error. (The SQL stores forget a delivered
-	// event after a day; a handler must still do its work once however
-	// often it is asked.) At most 200 bytes of printable ASCII.
+	// already stored, waiting or running, or delivered, stores nothing and
+	// is no error. A store may forget a delivered event after a day (the
+	// SQL stores do; the memory store never forgets), so a handler must
+	// still do its work once however often it is asked. At most 200 bytes
+	// of printable ASCII.
 	Key string `json:"key,omitempty"`
 	// At, if not zero, is when the event is due: it is not delivered
 	// before.

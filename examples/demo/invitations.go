@@ -16,6 +16,7 @@ type Invitee struct {
 	Email      string
 	Right      practice.Right
 	NationalID string // synthetic, or ""
+	Language   string // of the mails: "nb" or "en"
 	By         User
 	// Age is how long before loading it was sent.
 	Age time.Duration
@@ -26,7 +27,7 @@ var (
 	// PendingInvitee is invited by the hospital's administrator to read
 	// right, in English, just now: the reminder goes in 7 days, the link
 	// dies in 14.
-	PendingInvitee = Invitee{Name: "Ola Nilsen", Email: "ola.nilsen@ous.example.org", Right: practice.Read, By: OUSAdmin}
+	PendingInvitee = Invitee{Name: "Ola Nilsen", Email: "ola.nilsen@ous.example.org", Right: practice.Read, Language: "en", By: OUSAdmin}
 	// ExpiringInvitee was invited by the municipality's administrator to
 	// write right, with a national identity number, almost 7 days ago: the
 	// invitation expires an hour after loading.
@@ -52,10 +53,7 @@ func LoadInvitations(ctx context.Context, svc *practice.Service, store invite.St
 		if err != nil {
 			return fmt.Errorf("demo: invitation %d: the sender: %w", i, err)
 		}
-		input := invite.Input{Name: in.Name, Email: in.Email, Right: in.Right}
-		if in == PendingInvitee {
-			input.Language = "en"
-		}
+		input := invite.Input{Name: in.Name, Email: in.Email, Right: in.Right, Language: in.Language}
 		if in.NationalID != "" {
 			if input.NationalID, err = practice.ParseNationalID(in.NationalID); err != nil {
 				return fmt.Errorf("demo: invitation %d: %w", i, err)

@@ -181,10 +181,19 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	str(&c.PublicURL, "public-url", "PRAKSIS_PUBLIC_URL", "",
 		"the server's address as users reach it, for links in e-mails (default: the address it listens on)")
 	str(&c.SMTPHost, "smtp-host", "PRAKSIS_SMTP_HOST", "", "SMTP server for e-mail; when empty, mails land in -mailbox")
-	fs.IntVar(&c.SMTPPort, "smtp-port", 587, "SMTP port")
+	port := 587
+	if v := getenv("PRAKSIS_SMTP_PORT"); v != "" {
+		p, err := strconv.Atoi(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("$PRAKSIS_SMTP_PORT: %q is not a port number", v))
+		}
+		port = p
+	}
+	fs.IntVar(&c.SMTPPort, "smtp-port", port, "SMTP port ($PRAKSIS_SMTP_PORT)")
 	str(&c.SMTPUsername, "smtp-username", "PRAKSIS_SMTP_USERNAME", "", "SMTP user name")
 	secret(&c.SMTPPassword, "smtp-password", "PRAKSIS_SMTP_PASSWORD", "SMTP password (prefer the environment variable to the flag)")
-	str(&c.SMTPTLS, "smtp-tls", "PRAKSIS_SMTP_TLS", "mandatory", "SMTP TLS: mandatory, opportunistic or none (a local test server only)")
+	str(&c.SMTPTLS, "smtp-tls", "PRAKSIS_SMTP_TLS", "mandatory",
+		"SMTP TLS: mandatory (STARTTLS), implicit (TLS from the start, port 465), opportunistic or none (a local test server only)")
 	str(&c.MailFrom, "mail-from", "PRAKSIS_MAIL_FROM", "Praksis <praksis@localhost>", "sender of e-mails")
 	str(&c.MailboxDir, "mailbox", "PRAKSIS_MAILBOX", "",
 		"development mailbox: a directory where mails land as .eml files when no SMTP server is set (default: mailbox beside the SQLite file)")
@@ -200,6 +209,10 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		apply()
 	}
 	if c.InviteKeyFile == "" {
+		if c.PostgresURL != "" && inviteKey == "" {
+			errs = append(errs, errors.New("with PostgreSQL, give the invitation key (-invite-key or $PRAKSIS_INVITE_KEY, "+
+				"or -invite-key-file): every instance on the database must seal and open invitation links with the same key"))
+		}
 		c.InviteKeyFile = filepath.Join(filepath.Dir(c.SQLitePath), "invite.key")
 	}
 	if c.MailboxDir == "" {
@@ -239,9 +252,9 @@ func ParseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		}
 	}
 	switch c.SMTPTLS {
-	case "mandatory", "opportunistic", "none":
+	case "mandatory", "implicit", "opportunistic", "none":
 	default:
-		errs = append(errs, errors.New("SMTP TLS must be mandatory, opportunistic or none"))
+		errs = append(errs, errors.New("SMTP TLS must be mandatory, implicit, opportunistic or none"))
 	}
 	if c.SMTPPort < 1 || c.SMTPPort > 65535 {
 		errs = append(errs, errors.New("the SMTP port must be from 1 to 65535"))

@@ -9,7 +9,8 @@
 // and see -h for every setting; each flag takes its default from an
 // environment variable (PRAKSIS_ADDR, PRAKSIS_SQLITE_PATH,
 // PRAKSIS_POSTGRES_URL, PRAKSIS_DEMO, PRAKSIS_DEV_LOGIN, PRAKSIS_OIDC_*,
-// PRAKSIS_LOGIN_KEY, PRAKSIS_LOG_LEVEL, PRAKSIS_LOG_FORMAT, ...). The API
+// PRAKSIS_LOGIN_KEY, PRAKSIS_INVITE_KEY, PRAKSIS_SMTP_*, PRAKSIS_PUBLIC_URL,
+// PRAKSIS_LOG_LEVEL, PRAKSIS_LOG_FORMAT, ...). The API
 // is described by the OpenAPI document it serves at /openapi.json, and in
 // package httpapi.
 //
@@ -20,8 +21,14 @@
 // behind one address share the OpenID Connect login key: set -login-key
 // (PRAKSIS_LOGIN_KEY) to the same base64 of 32 random bytes on each.
 //
+// E-mail (invitations and their reminders) leaves through the store's
+// outbox, to the SMTP server of -smtp-host, or without one into the
+// development mailbox, a directory of .eml files beside the SQLite file.
+// With PostgreSQL, give every instance the same -invite-key
+// (PRAKSIS_INVITE_KEY).
+//
 // This file only wires: configuration, store, migrations, demo data,
-// service, HTTP. [Main] is reused by the end-to-end tests.
+// services, outbox, HTTP. [Main] is reused by the end-to-end tests.
 package main
 
 import (
@@ -235,7 +242,8 @@ func (m *Main) startOutbox(ctx context.Context, s store, invites *invite.Service
 	}
 	var sender notify.Sender
 	if cfg.SMTPHost != "" {
-		tls := map[string]notify.TLSPolicy{"mandatory": notify.TLSMandatory, "opportunistic": notify.TLSOpportunistic, "none": notify.TLSNone}
+		tls := map[string]notify.TLSPolicy{"mandatory": notify.TLSMandatory, "implicit": notify.TLSImplicit,
+			"opportunistic": notify.TLSOpportunistic, "none": notify.TLSNone}
 		smtp, err := notify.NewSMTP(notify.SMTPConfig{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername,
 			Password: cfg.SMTPPassword, From: *from, TLS: tls[cfg.SMTPTLS]})
 		if err != nil {
@@ -249,7 +257,12 @@ func (m *Main) startOutbox(ctx context.Context, s store, invites *invite.Service
 			return fmt.Errorf("mailbox: %w", err)
 		}
 		sender = box
-		log.Info("no SMTP server is set: e-mails land as files in the development mailbox", slog.String("dir", cfg.MailboxDir))
+		if cfg.OIDCIssuer != "" {
+			log.Warn("no SMTP server is set: e-mails land as files in the development mailbox, and nobody receives them; "+
+				"set -smtp-host where real users log in", slog.String("dir", cfg.MailboxDir))
+		} else {
+			log.Info("no SMTP server is set: e-mails land as files in the development mailbox", slog.String("dir", cfg.MailboxDir))
+		}
 	}
 	renderer, err := notify.NewRenderer(notify.RenderConfig{AcceptURL: strings.TrimSuffix(publicURL, "/") + "/auth/invitation"})
 	if err != nil {

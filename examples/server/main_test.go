@@ -113,7 +113,7 @@ func TestEndToEnd(t *testing.T) {
 	})
 	t.Run("PostgreSQL", func(t *testing.T) {
 		t.Parallel()
-		endToEnd(t, "postgres", "-postgres", postgresURL(t))
+		endToEnd(t, "postgres", "-postgres", postgresURL(t), "-invite-key-file", filepath.Join(t.TempDir(), "invite.key"))
 	})
 }
 
@@ -301,7 +301,7 @@ func TestParseConfig(t *testing.T) {
 		t.Parallel()
 		c, err := ParseConfig([]string{"-addr", ":9999", "-dev-login=false"}, env(
 			"PRAKSIS_ADDR", ":7777", "PRAKSIS_DEV_LOGIN", "true", "PRAKSIS_DEMO", "false",
-			"PRAKSIS_POSTGRES_URL", "postgres://localhost/praksis",
+			"PRAKSIS_POSTGRES_URL", "postgres://localhost/praksis", "PRAKSIS_INVITE_KEY", base64.StdEncoding.EncodeToString(make([]byte, 32)),
 			"PRAKSIS_OIDC_ISSUER", "https://test.idporten.no", "PRAKSIS_OIDC_CLIENT_ID", "c",
 			"PRAKSIS_OIDC_REDIRECT_URL", "http://127.0.0.1:8080/auth/callback",
 			"PRAKSIS_OIDC_ACR_VALUES", "idporten-loa-substantial, idporten-loa-high",
@@ -312,6 +312,9 @@ func TestParseConfig(t *testing.T) {
 		require.False(t, c.DevLogin, "the flag wins over PRAKSIS_DEV_LOGIN")
 		require.False(t, c.Demo)
 		require.Equal(t, "postgres://localhost/praksis", c.PostgresURL)
+		require.Equal(t, make([]byte, 32), c.InviteKey)
+		_, err = ParseConfig([]string{"-postgres", "postgres://localhost/praksis"}, env(), io.Discard)
+		require.ErrorContains(t, err, "invitation key", "PostgreSQL needs a key shared by every instance")
 		require.Equal(t, []string{"idporten-loa-substantial", "idporten-loa-high"}, c.OIDCACRValues)
 		require.Equal(t, "json", c.LogFormat)
 	})

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -168,4 +169,36 @@ func BenchmarkInvite(b *testing.B) {
 		with := float64(b.Elapsed().Microseconds()) / float64(b.N)
 		b.ReportMetric((with-bare)/1000, "outbox-ms/op")
 	})
+}
+
+// TestAcceptRacesResend accepts invitations while they are re-sent, on
+// PostgreSQL, whose locks wait for each other: every call either succeeds
+// or is refused in the domain's words, never with a deadlock.
+func TestAcceptRacesResend(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _ := setup(t)
+	org, invites := inviteWorld(t, s, practice.SystemClock)
+	pid, err := practice.ParseNationalID("15839210040")
+	require.NoError(t, err)
+	domain := func(err error) bool {
+		var e *practice.Error
+		return err == nil || errors.As(err, &e)
+	}
+	for i := range 20 {
+		inv, err := invites.Invite(ctx, practice.SystemActor(), org.ID, invite.Input{
+			Name: "Veileder", Email: fmt.Sprintf("race%d@oslo.example.org", i), Right: practice.Read})
+		require.NoError(t, err)
+		m, ok, err := invites.Mail(ctx, invite.EventRef{InvitationID: inv.ID, Mail: invite.MailInvitation})
+		require.NoError(t, err)
+		require.True(t, ok)
+		var wg sync.WaitGroup
+		var acceptErr, resendErr error
+		wg.Go(func() { _, acceptErr = invites.Accept(ctx, m.Token, invite.Login{NationalID: pid}) })
+		wg.Go(func() { _, resendErr = invites.Resend(ctx, practice.SystemActor(), inv.ID) })
+		wg.Wait()
+		require.True(t, domain(acceptErr), "accept: %v", acceptErr)
+		require.True(t, domain(resendErr), "re-send: %v", resendErr)
+		require.False(t, acceptErr == nil && resendErr == nil, "a link is not used after its invitation was replaced, nor replaced after use")
+	}
 }
