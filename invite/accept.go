@@ -214,7 +214,7 @@ func (s *Service) join(ctx context.Context, inv Invitation, n practice.NationalI
 		return practice.NilID, err
 	}
 	// The right is the inviter's grant.
-	return p.ID, s.kernel.AuditRight(ctx, practice.Actor{PersonID: inv.InvitedBy}, m, current)
+	return p.ID, s.store.AddAudit(ctx, practice.RightChange(s.newID(), now, inv.InvitedBy, m, current))
 }
 
 // Remind sends the reminder of a pending invitation whose reminder is due,

@@ -444,12 +444,19 @@ func (s *Service) Colleagues(ctx context.Context, a practice.Actor, organisation
 	if err := a.CanManageMembers(organisationID); err != nil {
 		return Colleagues{}, err
 	}
-	members, err := s.kernel.Members(ctx, a, organisationID, page)
-	if err != nil {
-		return Colleagues{}, err
-	}
-	pending, err := practice.All(func(p practice.PageRequest) (Page, error) {
-		return s.store.Invitations(ctx, InvitationFilter{OrganisationID: organisationID, State: Pending, Page: p})
+	var (
+		members practice.Page[practice.Member]
+		pending []Invitation
+	)
+	err := s.store.InSnapshot(ctx, func(ctx context.Context) error {
+		var err error
+		if members, err = s.kernel.Members(ctx, a, organisationID, page); err != nil {
+			return err
+		}
+		pending, err = practice.All(func(p practice.PageRequest) (Page, error) {
+			return s.store.Invitations(ctx, InvitationFilter{OrganisationID: organisationID, State: Pending, Page: p})
+		})
+		return err
 	})
 	if err != nil {
 		return Colleagues{}, err

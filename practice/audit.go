@@ -46,6 +46,22 @@ const (
 	AuditRightRemoved AuditAction = "right.removed"
 )
 
+// RightChange returns the audit entry, with id, of actorID's change at at of
+// a person's right at an organisation from before to m.Right ("" for none:
+// a grant from nothing, or a removal to nothing). Every package that
+// changes rights records them so.
+func RightChange(id ID, at time.Time, actorID ID, m Membership, before Right) AuditEntry {
+	action := AuditRightChanged
+	switch {
+	case before == "":
+		action = AuditRightGranted
+	case m.Right == "":
+		action = AuditRightRemoved
+	}
+	return AuditEntry{ID: id, At: at, OrganisationID: m.OrganisationID, ActorID: actorID, Action: action,
+		SubjectID: m.PersonID, Before: string(before), After: string(m.Right)}
+}
+
 // AuditStore keeps the audit trail.
 type AuditStore interface {
 	// AddAudit stores an entry. A taken ID is a conflict on "id"; an

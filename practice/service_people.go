@@ -86,7 +86,7 @@ func (s *Service) AddMember(ctx context.Context, a Actor, organisationID ID, in 
 		if err := s.store.PutMembership(ctx, m); err != nil {
 			return err
 		}
-		return s.AuditRight(ctx, a, m, "")
+		return s.auditRight(ctx, a, m, "")
 	})
 	if err != nil {
 		return Member{}, err
@@ -284,7 +284,7 @@ func (s *Service) Grant(ctx context.Context, a Actor, organisationID, personID I
 		if err := s.store.PutMembership(ctx, m); err != nil {
 			return err
 		}
-		return s.AuditRight(ctx, a, m, current)
+		return s.auditRight(ctx, a, m, current)
 	})
 	if err != nil {
 		return Membership{}, err
@@ -317,24 +317,14 @@ func (s *Service) Revoke(ctx context.Context, a Actor, organisationID, personID 
 		if err := s.store.DeleteMembership(ctx, organisationID, personID); err != nil {
 			return err
 		}
-		return s.AuditRight(ctx, a, Membership{OrganisationID: organisationID, PersonID: personID}, cur.Items[0].Right)
+		return s.auditRight(ctx, a, Membership{OrganisationID: organisationID, PersonID: personID}, cur.Items[0].Right)
 	})
 }
 
-// AuditRight records in the audit trail, in the transaction of ctx, that a
-// changed a person's right at an organisation from before to m.Right (""
-// for none: a grant from nothing, or a removal to nothing). Other packages
-// that change rights, such as invite, call it too.
-func (s *Service) AuditRight(ctx context.Context, a Actor, m Membership, before Right) error {
-	action := AuditRightChanged
-	switch {
-	case before == "":
-		action = AuditRightGranted
-	case m.Right == "":
-		action = AuditRightRemoved
-	}
-	return s.store.AddAudit(ctx, AuditEntry{ID: s.newID(), At: s.now(), OrganisationID: m.OrganisationID,
-		ActorID: a.PersonID, Action: action, SubjectID: m.PersonID, Before: string(before), After: string(m.Right)})
+// auditRight records in the audit trail, in the transaction of ctx, that a
+// changed a person's right (see [RightChange]).
+func (s *Service) auditRight(ctx context.Context, a Actor, m Membership, before Right) error {
+	return s.store.AddAudit(ctx, RightChange(s.newID(), s.now(), a.PersonID, m, before))
 }
 
 // Audit returns the audit trail of an organisation, oldest first: every
