@@ -60,7 +60,7 @@ func (s *Service) Accept(ctx context.Context, token string, login Login) (Accept
 		if err != nil {
 			return err
 		}
-		if _, err := s.lockOrganisation(ctx, found.OrganisationID); err != nil {
+		if err := s.lockOrganisation(ctx, found.OrganisationID); err != nil {
 			return err
 		}
 		inv, err := s.load(ctx, found.ID)

@@ -93,24 +93,18 @@ const (
 
 func forbidden(msg string) error { return &practice.Error{Code: practice.ErrForbidden, Message: msg} }
 
-// canInvite is who may invite to a right at an organisation: a study site's
-// practice administrator always (they appoint a site's first
-// administrator); once the organisation has an administrator, its
-// administrators too, up to their own right.
-func canInvite(a practice.Actor, organisationID practice.ID, r practice.Right, hasAdmin bool) error {
-	if a.StudySiteAdministrator() {
+// canInvite is who may invite: a study site's practice administrator at
+// any time (they appoint a site's first administrator), and the
+// organisation's administrators. The guide's two further rules hold by
+// construction: an organisation's administrators exist only once it has a
+// first one, and they hold its highest right, so nobody grants a right
+// they do not hold there. The acceptance checks again that the sender
+// still may (see Accept).
+func canInvite(a practice.Actor, organisationID practice.ID) error {
+	if a.StudySiteAdministrator() || a.Has(organisationID, practice.Admin) {
 		return nil
 	}
-	if !a.Has(organisationID, practice.Admin) {
-		return forbidden("only the site's administrators and study site practice administrators may invite")
-	}
-	if !hasAdmin {
-		return forbidden("a study site's practice administrator invites a site's first administrator")
-	}
-	if !a.Right(organisationID).Includes(r) {
-		return forbidden("you cannot grant a right you do not hold")
-	}
-	return nil
+	return forbidden("only the site's administrators and study site practice administrators may invite")
 }
 
 // Invite invites someone to a right at an organisation, and sends the
@@ -121,8 +115,8 @@ func canInvite(a practice.Actor, organisationID practice.ID, r practice.Right, h
 // has a pending invitation there, is a conflict; whether the e-mail or the
 // number is registered anywhere else is never told.
 func (s *Service) Invite(ctx context.Context, a practice.Actor, organisationID practice.ID, in Input) (Invitation, error) {
-	if err := a.CanManageMembers(organisationID); err != nil {
-		return Invitation{}, forbidden("only the site's administrators and study site practice administrators may invite")
+	if err := canInvite(a, organisationID); err != nil {
+		return Invitation{}, err
 	}
 	in.Name, in.Email = strings.TrimSpace(in.Name), practice.EmailKey(in.Email)
 	if in.Language == "" {
@@ -136,11 +130,7 @@ func (s *Service) Invite(ctx context.Context, a practice.Actor, organisationID p
 	}
 	var inv Invitation
 	err := s.store.InTx(ctx, func(ctx context.Context) error {
-		hasAdmin, err := s.lockOrganisation(ctx, organisationID)
-		if err != nil {
-			return err
-		}
-		if err := canInvite(a, organisationID, in.Right, hasAdmin); err != nil {
+		if err := s.lockOrganisation(ctx, organisationID); err != nil {
 			return err
 		}
 		if err := s.checkNotMember(ctx, organisationID, in.Email); err != nil {
@@ -157,23 +147,18 @@ func (s *Service) Invite(ctx context.Context, a practice.Actor, organisationID p
 }
 
 // lockOrganisation locks the rights at an organisation for the transaction
-// of ctx, checks that it exists, and tells whether it has an administrator.
-func (s *Service) lockOrganisation(ctx context.Context, organisationID practice.ID) (hasAdmin bool, err error) {
+// of ctx and checks that it exists.
+func (s *Service) lockOrganisation(ctx context.Context, organisationID practice.ID) error {
 	if err := s.store.Lock(ctx, practice.LockRights, organisationID); err != nil {
-		return false, err
+		return err
 	}
 	if _, err := s.store.Organisation(ctx, organisationID); err != nil {
 		if errors.Is(err, practice.ErrNotFound) {
-			return false, practice.NotFound("there is no organisation %s", organisationID)
+			return practice.NotFound("there is no organisation %s", organisationID)
 		}
-		return false, err
+		return err
 	}
-	admins, err := s.store.Memberships(ctx, practice.MembershipFilter{OrganisationID: organisationID,
-		Right: practice.Admin, Page: practice.PageRequest{Limit: 1}})
-	if err != nil {
-		return false, err
-	}
-	return len(admins.Items) > 0, nil
+	return nil
 }
 
 // checkNotMember refuses an invitation to an address that is a member's at
@@ -296,22 +281,21 @@ func (s *Service) update(ctx context.Context, actor practice.ID, inv *Invitation
 // rights at the organisation, as Invite and Accept do: every use case that
 // takes both locks takes the organisation's first, so that none waits for
 // another in a cycle.
-func (s *Service) managed(ctx context.Context, a practice.Actor, id practice.ID, lockRights bool) (inv Invitation, hasAdmin bool, err error) {
+func (s *Service) managed(ctx context.Context, a practice.Actor, id practice.ID, lockRights bool) (Invitation, error) {
 	peek, err := s.store.Invitation(ctx, id)
 	if errors.Is(err, practice.ErrNotFound) || err == nil && a.CanManageMembers(peek.OrganisationID) != nil {
 		// Tell a stranger nothing about the invitation.
-		return Invitation{}, false, practice.NotFound("there is no invitation %s", id)
+		return Invitation{}, practice.NotFound("there is no invitation %s", id)
 	}
 	if err != nil {
-		return Invitation{}, false, err
+		return Invitation{}, err
 	}
 	if lockRights {
-		if hasAdmin, err = s.lockOrganisation(ctx, peek.OrganisationID); err != nil {
-			return Invitation{}, false, err
+		if err := s.lockOrganisation(ctx, peek.OrganisationID); err != nil {
+			return Invitation{}, err
 		}
 	}
-	inv, err = s.load(ctx, id)
-	return inv, hasAdmin, err
+	return s.load(ctx, id)
 }
 
 // Resend replaces a pending or expired invitation with a new one to the
@@ -320,11 +304,8 @@ func (s *Service) managed(ctx context.Context, a practice.Actor, id practice.ID,
 func (s *Service) Resend(ctx context.Context, a practice.Actor, id practice.ID) (Invitation, error) {
 	var next Invitation
 	err := s.store.InTx(ctx, func(ctx context.Context) error {
-		old, hasAdmin, err := s.managed(ctx, a, id, true)
+		old, err := s.managed(ctx, a, id, true)
 		if err != nil {
-			return err
-		}
-		if err := canInvite(a, old.OrganisationID, old.Right, hasAdmin); err != nil {
 			return err
 		}
 		if old.State != Pending && old.State != Expired {
@@ -364,7 +345,7 @@ func (s *Service) Revoke(ctx context.Context, a practice.Actor, id practice.ID) 
 	var inv Invitation
 	err := s.store.InTx(ctx, func(ctx context.Context) error {
 		var err error
-		if inv, _, err = s.managed(ctx, a, id, false); err != nil {
+		if inv, err = s.managed(ctx, a, id, false); err != nil {
 			return err
 		}
 		if inv.State != Pending {

@@ -2,6 +2,9 @@ package invite_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -233,7 +236,11 @@ func TestFirstAdministratorRule(t *testing.T) {
 	w.invite(t, w.studyAdmin, w.a.ID, invite.Input{Name: "Cy", Email: "cy@politiet.no", Right: practice.Write})
 }
 
-func TestNoGrantAboveOwnRight(t *testing.T) {
+// TestOnlyAdministratorsInvite: a site's administrators hold its highest
+// right, so "nobody grants a right they do not hold" leaves only them (and
+// the study site) inviting; TestRemovedInviterGrantsNothing checks the
+// rule at acceptance.
+func TestOnlyAdministratorsInvite(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	for _, r := range []practice.Right{practice.Read, practice.Write, practice.Admin} {
@@ -554,4 +561,129 @@ func TestResendKeepsOnePendingPerAddress(t *testing.T) {
 	w.invite(t, w.bAdmin, w.b.ID, invite.Input{Name: "Liv", Email: "liv@ous.no", Right: practice.Read})
 	_, err := w.svc.Resend(w.ctx, w.bAdmin, old.ID)
 	requireCode(t, err, practice.ErrConflict, "a re-send does not make a second pending invitation to an address")
+}
+
+// recording is a store that records what is published.
+type recording struct {
+	*memory.Store
+	mu     sync.Mutex
+	events []practice.Event
+}
+
+func (r *recording) Publish(ctx context.Context, events ...practice.Event) error {
+	if err := r.Store.Publish(ctx, events...); err != nil {
+		return err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, events...)
+	return nil
+}
+
+func TestInviteSchedulesItsJobs(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	rec := &recording{Store: w.store}
+	svc, err := invite.NewService(rec, make([]byte, invite.KeySize), invite.WithClock(w.clock))
+	require.NoError(t, err)
+	inv, err := svc.Invite(w.ctx, w.bAdmin, w.b.ID, invite.Input{Name: "Mia", Email: "mia@ous.no", Right: practice.Read})
+	require.NoError(t, err)
+	withNumber, err := svc.Invite(w.ctx, w.bAdmin, w.b.ID, invite.Input{Name: "Noa", Email: "noa@ous.no", NationalID: nid(t, otherNID), Right: practice.Read})
+	require.NoError(t, err)
+	type job struct {
+		kind string
+		ref  invite.EventRef
+		at   time.Time
+	}
+	var got []job
+	keys := map[string]bool{}
+	for _, e := range rec.events {
+		var ref invite.EventRef
+		require.NoError(t, json.Unmarshal(e.Payload, &ref))
+		got = append(got, job{e.Kind, ref, e.At})
+		require.NotEmpty(t, e.Key, "every job is unique")
+		require.False(t, keys[e.Kind+" "+e.Key], "keys differ")
+		keys[e.Kind+" "+e.Key] = true
+	}
+	require.ElementsMatch(t, []job{
+		{invite.EventMail, invite.EventRef{InvitationID: inv.ID, Mail: invite.MailInvitation}, time.Time{}},
+		{invite.EventRemind, invite.EventRef{InvitationID: inv.ID}, inv.RemindAt},
+		{invite.EventExpire, invite.EventRef{InvitationID: inv.ID}, inv.ExpiresAt},
+		{invite.EventMail, invite.EventRef{InvitationID: withNumber.ID, Mail: invite.MailInvitation}, time.Time{}},
+		{invite.EventExpire, invite.EventRef{InvitationID: withNumber.ID}, withNumber.ExpiresAt},
+	}, got, "the mail now, the reminder and the expiry when due, in the invitation's transaction")
+
+	rec.events = nil
+	w.clock.add(7 * day)
+	require.NoError(t, svc.Remind(w.ctx, inv.ID))
+	require.Len(t, rec.events, 1, "a due reminder publishes its mail")
+	require.Equal(t, invite.EventMail, rec.events[0].Kind)
+}
+
+func TestOnlyAHashIsStored(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	inv := w.invite(t, w.bAdmin, w.b.ID, invite.Input{Name: "Ole", Email: "ole@ous.no", Right: practice.Read})
+	tok := w.token(t, inv.ID)
+	stored, err := w.store.Invitation(w.ctx, inv.ID)
+	require.NoError(t, err)
+	sum := sha256.Sum256([]byte(tok))
+	require.Equal(t, sum[:], stored.TokenHash, "the store keeps the SHA-256 of the secret")
+	require.NotContains(t, string(stored.SealedToken), tok, "and the secret only sealed")
+	raw, err := base64.RawURLEncoding.DecodeString(tok)
+	require.NoError(t, err)
+	require.Len(t, raw, 32, "a secret is 256 random bits")
+	other := w.token(t, w.invite(t, w.bAdmin, w.b.ID, invite.Input{Name: "Pia", Email: "pia@ous.no", Right: practice.Read}).ID)
+	require.NotEqual(t, tok, other)
+}
+
+func TestDoneInvitationsStayDone(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	accepted := w.invite(t, w.bAdmin, w.b.ID, invite.Input{Name: "Ask", Email: "ask@ous.no", Right: practice.Read})
+	_, err := w.svc.Accept(w.ctx, w.token(t, accepted.ID), invite.Login{NationalID: nid(t, otherNID)})
+	require.NoError(t, err)
+	revoked := w.invite(t, w.bAdmin, w.b.ID, invite.Input{Name: "Bo", Email: "bo@ous.no", Right: practice.Read})
+	_, err = w.svc.Revoke(w.ctx, w.bAdmin, revoked.ID)
+	require.NoError(t, err)
+	replaced := w.invite(t, w.bAdmin, w.b.ID, invite.Input{Name: "Cy", Email: "cy@ous.no", Right: practice.Read})
+	_, err = w.svc.Resend(w.ctx, w.bAdmin, replaced.ID)
+	require.NoError(t, err)
+	late := w.invite(t, w.bAdmin, w.b.ID, invite.Input{Name: "Di", Email: "di@ous.no", Right: practice.Read})
+
+	w.clock.add(15 * day)
+	for _, inv := range []invite.Invitation{accepted, revoked, replaced} {
+		before, err := w.svc.Invitation(w.ctx, w.bAdmin, inv.ID)
+		require.NoError(t, err)
+		require.NoError(t, w.svc.Remind(w.ctx, inv.ID))
+		require.NoError(t, w.svc.Expire(w.ctx, inv.ID))
+		after, err := w.svc.Invitation(w.ctx, w.bAdmin, inv.ID)
+		require.NoError(t, err)
+		require.Equal(t, before, after, "neither a reminder nor an expiry touches a %s invitation", before.State)
+	}
+	_, ok, err := w.svc.Mail(w.ctx, invite.EventRef{InvitationID: late.ID, Mail: invite.MailInvitation})
+	require.NoError(t, err)
+	require.False(t, ok, "no mail goes out for a pending invitation past its deadline")
+	require.NoError(t, w.svc.Remind(w.ctx, late.ID))
+	got, err := w.svc.Invitation(w.ctx, w.bAdmin, late.ID)
+	require.NoError(t, err)
+	require.True(t, got.RemindedAt.IsZero(), "no reminder after the deadline")
+}
+
+func TestAcceptingALowerRightKeepsTheHigher(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	// b's only administrator is invited to read right by number, under
+	// another address, and accepts: she stays administrator.
+	admin, err := w.kernel.Person(w.ctx, practice.SystemActor(), w.bAdmin.PersonID)
+	require.NoError(t, err)
+	admin.NationalID = nid(t, thirdNID)
+	require.NoError(t, w.store.UpdatePerson(w.ctx, admin))
+	inv := w.invite(t, w.studyAdmin, w.b.ID, invite.Input{Name: "Berit", Email: "berit.privat@example.no", NationalID: nid(t, thirdNID), Right: practice.Read})
+	acc, err := w.svc.Accept(w.ctx, w.token(t, inv.ID), invite.Login{NationalID: nid(t, thirdNID)})
+	require.NoError(t, err)
+	require.Equal(t, w.bAdmin.PersonID, acc.PersonID)
+	a, err := w.kernel.Actor(w.ctx, w.bAdmin.PersonID)
+	require.NoError(t, err)
+	require.Equal(t, practice.Admin, a.Right(w.b.ID), "accepting a lower right never lowers one's right")
 }

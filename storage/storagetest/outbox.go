@@ -50,6 +50,7 @@ func RunOutbox(t *testing.T, h OutboxHarness) {
 	}
 	t.Run("Committed", func(t *testing.T) { t.Parallel(); testOutboxCommitted(t, h) })
 	t.Run("RolledBack", func(t *testing.T) { t.Parallel(); testOutboxRolledBack(t, h) })
+	t.Run("WhileDelivering", func(t *testing.T) { t.Parallel(); testOutboxWhileDelivering(t, h) })
 	t.Run("NestedRolledBack", func(t *testing.T) { t.Parallel(); testOutboxNested(t, h) })
 	t.Run("OutsideTx", func(t *testing.T) { t.Parallel(); testOutboxOutsideTx(t, h) })
 	t.Run("Invalid", func(t *testing.T) { t.Parallel(); testOutboxInvalid(t, h) })
@@ -221,6 +222,30 @@ func testOutboxRolledBack(t *testing.T, h OutboxHarness) {
 	deliver(t, s, r, outboxOptions)
 	r.settle(t, s)
 	require.Empty(t, r.of("test.rolledback"), "rule: an event published in a transaction that rolls back is never delivered")
+}
+
+// testOutboxWhileDelivering publishes while a deliverer runs: an event is
+// not delivered before its transaction commits, however long that takes,
+// and never if it rolls back.
+func testOutboxWhileDelivering(t *testing.T, h OutboxHarness) {
+	s, r := h.NewStore(t), newRecorder()
+	deliver(t, s, r, outboxOptions)
+	boom := errors.New("boom")
+	err := s.InTx(context.Background(), func(ctx context.Context) error {
+		require.NoError(t, s.Publish(ctx, practice.Event{Kind: "test.rolledback"}))
+		time.Sleep(6 * outboxOptions.Poll)
+		return boom
+	})
+	require.ErrorIs(t, err, boom)
+	require.NoError(t, s.InTx(context.Background(), func(ctx context.Context) error {
+		require.NoError(t, s.Publish(ctx, practice.Event{Kind: "test.slow"}))
+		time.Sleep(6 * outboxOptions.Poll)
+		require.Empty(t, r.of("test.slow"), "rule: an event is not delivered before its transaction commits")
+		return nil
+	}))
+	r.waitFor(t, "test.slow", 1, "rule: an event is delivered once its transaction commits")
+	r.settle(t, s)
+	require.Empty(t, r.of("test.rolledback"), "rule: an event published while a deliverer runs, in a transaction that rolls back, is never delivered")
 }
 
 func testOutboxNested(t *testing.T, h OutboxHarness) {
