@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	gomail "github.com/wneessen/go-mail"
 )
 
 // Mailbox is a [Sender] for development: it writes each message as an
@@ -75,6 +77,9 @@ func (b *Mailbox) Send(ctx context.Context, m Message) error {
 	if err != nil {
 		return err
 	}
+	// 8bit, not quoted-printable: the file is read by people and tools,
+	// and a link stays on one line.
+	msg.SetEncoding(gomail.NoEncoding)
 	f, err := os.CreateTemp(b.dir, ".tmp-*") // mode 0600
 	if err != nil {
 		return fmt.Errorf("notify: mailbox: %w", err)

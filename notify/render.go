@@ -144,12 +144,14 @@ func (r *Renderer) Render(m invite.Mail) (Message, error) {
 	}
 
 	d := mailData{
-		Name:            oneLine(m.Name),
-		Organisation:    oneLine(m.OrganisationName),
-		Inviter:         oneLine(m.InviterName),
-		Right:           right,
-		Link:            r.acceptURL + "/" + url.PathEscape(m.Token),
-		Days:            max(0, int(m.ExpiresAt.Sub(r.now())/(24*time.Hour))),
+		Name:         oneLine(m.Name),
+		Organisation: oneLine(m.OrganisationName),
+		Inviter:      oneLine(m.InviterName),
+		Right:        right,
+		Link:         r.acceptURL + "/" + url.PathEscape(m.Token),
+		// Whole days left, with an hour's grace for the time between the
+		// invitation and its mail: a 14-day invitation says 14, not 13.
+		Days:            max(0, int((m.ExpiresAt.Sub(r.now())+time.Hour)/(24*time.Hour))),
 		Until:           lang.date(m.ExpiresAt.In(oslo)),
 		NeedsNationalID: m.NeedsNationalID,
 	}

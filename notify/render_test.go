@@ -164,3 +164,13 @@ func TestRenderRefuses(t *testing.T) {
 		require.NotContains(t, err.Error(), "tok_abc", name)
 	}
 }
+
+func TestRenderDaysLeft(t *testing.T) {
+	t.Parallel()
+	r := newRenderer(t)
+	mail := sampleMail()
+	mail.ExpiresAt = now.Add(14*24*time.Hour - time.Minute) // mailed a minute after the invitation
+	m, err := r.Render(mail)
+	require.NoError(t, err)
+	require.Contains(t, m.Text, "innen 14 dager", "a 14-day invitation says 14 days, however soon it is mailed")
+}

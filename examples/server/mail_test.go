@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/praksis/praksis/examples/demo"
+)
+
+// lockedBuffer is a log the server writes from several goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestInvitationMail runs the server as main wires it: an administrator's
+// invitation leaves through the store's outbox as a mail with a link to
+// the public address, into the development mailbox; the link's secret is
+// accepted once; and the server's whole log holds no secret and no national
+// identity number.
+func TestInvitationMail(t *testing.T) {
+	t.Parallel()
+	t.Run("SQLite", func(t *testing.T) {
+		t.Parallel()
+		invitationMail(t, "-sqlite", filepath.Join(t.TempDir(), "praksis.db"))
+	})
+	t.Run("PostgreSQL", func(t *testing.T) {
+		t.Parallel()
+		invitationMail(t, "-postgres", postgresURL(t), "-invite-key-file", filepath.Join(t.TempDir(), "invite.key"))
+	})
+}
+
+func invitationMail(t *testing.T, store ...string) {
+	box := filepath.Join(t.TempDir(), "mailbox")
+	const public = "https://praksis.example.no"
+	cfg, err := ParseConfig(append([]string{"-addr", "127.0.0.1:0", "-dev-login", "-mailbox", box, "-public-url", public}, store...),
+		func(string) string { return "" }, io.Discard)
+	require.NoError(t, err)
+	log := &lockedBuffer{}
+	m := NewMain(cfg, log)
+	t.Cleanup(func() { _ = m.Close() })
+	require.NoError(t, m.Run(t.Context()))
+
+	status, body := call(t, "POST", m.URL()+"/auth/dev-login", "", map[string]string{"email": demo.OUSAdmin.Email})
+	require.Equal(t, 200, status, string(body))
+	token := jsonField(t, body, "token")
+	status, body = call(t, "GET", m.URL()+"/api/organisations?orgNumber="+demo.OUSOrgNumber, token, nil)
+	require.Equal(t, 200, status, string(body))
+	org := regexp.MustCompile(`"id":"([^"]+)"`).FindStringSubmatch(string(body))[1]
+	status, body = call(t, "POST", m.URL()+"/api/organisations/"+org+"/invitations", token,
+		map[string]string{"name": "Siri Dahl", "email": "siri.dahl@ous.example.org", "right": "read"})
+	require.Equal(t, 201, status, string(body))
+
+	// The demo's two invitations and this one arrive, each once.
+	var links map[string]string // by recipient
+	require.Eventually(t, func() bool {
+		links = readMailbox(t, box)
+		return len(links) == len(demo.Invitees)+1
+	}, 30*time.Second, 50*time.Millisecond, "the invitations' mails arrive in the mailbox")
+	link := links["siri.dahl@ous.example.org"]
+	require.True(t, strings.HasPrefix(link, public+"/auth/invitation/"), "the link goes to the public address's acceptance: %s", link)
+	secret := strings.TrimPrefix(link, public+"/auth/invitation/")
+
+	const pid = "15839210040"
+	status, body = call(t, "POST", m.URL()+"/auth/dev-accept", "", map[string]string{"token": secret, "nationalId": pid})
+	require.Equal(t, 200, status, string(body))
+	status, _ = call(t, "POST", m.URL()+"/auth/dev-accept", "", map[string]string{"token": secret, "nationalId": pid})
+	require.Equal(t, 409, status, "the link works once")
+
+	logged := log.String()
+	require.Contains(t, logged, "praksis is running", "the log is the server's")
+	for _, l := range links {
+		require.NotContains(t, logged, l[strings.LastIndex(l, "/")+1:], "no link's secret is logged")
+	}
+	for _, n := range []string{pid, demo.ExpiringInvitee.NationalID, demo.OUSAdmin.NationalID} {
+		require.NotRegexp(t, regexp.MustCompile(strings.Join(strings.Split(n, ""), `\D{0,3}`)), logged, "no national identity number is logged")
+	}
+}
+
+// readMailbox returns the link of each mail in the mailbox, by recipient;
+// a recipient with two mails fails the test.
+func readMailbox(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+	out := map[string]string{}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		require.NoError(t, err)
+		msg, err := mail.ReadMessage(bytes.NewReader(raw))
+		if err != nil {
+			continue // being written
+		}
+		to, err := mail.ParseAddress(msg.Header.Get("To"))
+		require.NoError(t, err)
+		_, dup := out[to.Address]
+		require.False(t, dup, "one mail for %s", to.Address)
+		text := strings.ReplaceAll(string(raw), "=\r\n", "")
+		text = strings.ReplaceAll(text, "=\n", "")
+		link := regexp.MustCompile(`https://praksis\.example\.no/auth/invitation/[A-Za-z0-9_-]{43}`).FindString(text)
+		require.NotEmpty(t, link, "the mail to %s has a link", to.Address)
+		out[to.Address] = link
+	}
+	return out
+}
+
+func jsonField(t *testing.T, body []byte, field string) string {
+	t.Helper()
+	m := regexp.MustCompile(`"` + field + `":"([^"]*)"`).FindSubmatch(body)
+	require.NotNil(t, m, "%s in %s", field, body)
+	return string(m[1])
+}
