@@ -267,7 +267,8 @@ func (s *Service) Expire(ctx context.Context, id practice.ID) error {
 }
 
 // Sweep reminds and expires every pending invitation that is due, and
-// returns how many it looked at. It catches what a lost or late event
+// returns how many it looked at, and the errors of those it could not
+// finish. It catches what a lost or late event
 // missed; as Remind and Expire do each thing once, sweeping again, or in
 // two processes at once, repeats nothing.
 func (s *Service) Sweep(ctx context.Context) (int, error) {
@@ -278,15 +279,13 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// One invitation's error (such as a lock lost to another sweep) does
+	// not keep the others waiting for the next sweep.
+	var errs []error
 	for _, inv := range due {
-		if err := s.Remind(ctx, inv.ID); err != nil {
-			return 0, err
-		}
-		if err := s.Expire(ctx, inv.ID); err != nil {
-			return 0, err
-		}
+		errs = append(errs, s.Remind(ctx, inv.ID), s.Expire(ctx, inv.ID))
 	}
-	return len(due), nil
+	return len(due), errors.Join(errs...)
 }
 
 // Mail returns what the mail an EventMail asks for says, with the link's

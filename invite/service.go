@@ -93,6 +93,16 @@ const (
 
 func forbidden(msg string) error { return &practice.Error{Code: practice.ErrForbidden, Message: msg} }
 
+// loggedIn refuses nobody (the zero actor) before anything is read, as
+// every other use case does; to someone who is logged in, an invitation
+// they may not manage does not exist.
+func loggedIn(a practice.Actor) error {
+	if a.PersonID.IsZero() && !a.IsSystem() {
+		return forbidden("log in to manage invitations")
+	}
+	return nil
+}
+
 // canInvite is who may invite: a study site's practice administrator at
 // any time (they appoint a site's first administrator), and the
 // organisation's administrators. The guide's two further rules hold by
@@ -282,6 +292,9 @@ func (s *Service) update(ctx context.Context, actor practice.ID, inv *Invitation
 // takes both locks takes the organisation's first, so that none waits for
 // another in a cycle.
 func (s *Service) managed(ctx context.Context, a practice.Actor, id practice.ID, lockRights bool) (Invitation, error) {
+	if err := loggedIn(a); err != nil {
+		return Invitation{}, err
+	}
 	peek, err := s.store.Invitation(ctx, id)
 	if errors.Is(err, practice.ErrNotFound) || err == nil && a.CanManageMembers(peek.OrganisationID) != nil {
 		// Tell a stranger nothing about the invitation.
@@ -364,6 +377,9 @@ func (s *Service) Revoke(ctx context.Context, a practice.Actor, id practice.ID) 
 // Invitation returns an invitation, to those who may manage the invitations
 // of its organisation.
 func (s *Service) Invitation(ctx context.Context, a practice.Actor, id practice.ID) (Invitation, error) {
+	if err := loggedIn(a); err != nil {
+		return Invitation{}, err
+	}
 	var inv Invitation
 	err := s.store.InSnapshot(ctx, func(ctx context.Context) error {
 		var err error

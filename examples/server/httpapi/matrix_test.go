@@ -110,13 +110,13 @@ var matrix = map[string]matrixRow{
 	"GET /api/organisations/{id}/invitations": {func(m matrixTargets) (string, any) { return "/api/organisations/" + m.ous + "/invitations", nil },
 		[13]int{401, 200, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403, 403}},
 	// To those who may not manage them, an organisation's invitations do not
-	// exist, whoever asks.
+	// exist, whoever asks once logged in.
 	"GET /api/invitations/{id}": {func(m matrixTargets) (string, any) { return "/api/invitations/" + m.invitation, nil },
-		[13]int{404, 200, 404, 404, 200, 404, 404, 200, 404, 404, 404, 404, 404}},
+		[13]int{401, 200, 404, 404, 200, 404, 404, 200, 404, 404, 404, 404, 404}},
 	"POST /api/invitations/{id}/resend": {func(m matrixTargets) (string, any) { return "/api/invitations/" + m.invitation + "/resend", nil },
-		[13]int{404, 201, 404, 404, 201, 404, 404, 201, 404, 404, 404, 404, 404}},
+		[13]int{401, 201, 404, 404, 201, 404, 404, 201, 404, 404, 404, 404, 404}},
 	"POST /api/invitations/{id}/revoke": {func(m matrixTargets) (string, any) { return "/api/invitations/" + m.invitation + "/revoke", nil },
-		[13]int{404, 200, 404, 404, 200, 404, 404, 200, 404, 404, 404, 404, 404}},
+		[13]int{401, 200, 404, 404, 200, 404, 404, 200, 404, 404, 404, 404, 404}},
 
 	"GET /api/places/{id}": {func(m matrixTargets) (string, any) { return "/api/places/" + m.place, nil },
 		[13]int{200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200}},
