@@ -158,12 +158,14 @@ func (s *Store) Invitations(ctx context.Context, f invite.InvitationFilter) (out
 			remind := !in.RemindAt.IsZero() && !in.RemindAt.After(dueBy) && in.RemindedAt.IsZero()
 			return expires || remind
 		}
+		// The narrowest index first: an address has few invitations, an
+		// organisation may have thousands.
 		var some []invite.Invitation
 		switch {
-		case f.OrganisationID != practice.NilID:
-			some = valuesOf(v.byID, v.byOrg[f.OrganisationID])
 		case f.Email != "":
 			some = valuesOf(v.byID, v.byEmail[email])
+		case f.OrganisationID != practice.NilID:
+			some = valuesOf(v.byID, v.byOrg[f.OrganisationID])
 		default:
 			some = allValues(v.byID)
 		}
