@@ -3,9 +3,7 @@ package invite
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/praksis/praksis/practice"
@@ -177,11 +175,11 @@ func (s *Service) join(ctx context.Context, inv Invitation, n practice.NationalI
 			// role anywhere, so that nobody takes over an identity that
 			// others rely on by a forwarded mail.
 			p = byEmail.Items[0]
-			ms, staff, err := s.rightsOf(ctx, p.ID)
+			holds, err := s.hasRights(ctx, p.ID)
 			if err != nil {
 				return practice.NilID, err
 			}
-			if !p.NationalID.IsZero() || len(ms) > 0 || len(staff) > 0 {
+			if !p.NationalID.IsZero() || holds {
 				return practice.NilID, &practice.Error{Code: practice.ErrConflict, Field: "email",
 					Message: "the invitation's e-mail address belongs to a registered user who logs in with their own number: " +
 						"ask for an invitation to another address, or ask a study site's practice administrator"}
@@ -221,24 +219,16 @@ func (s *Service) join(ctx context.Context, inv Invitation, n practice.NationalI
 // once: called again, or for an invitation used, withdrawn or not yet due,
 // it does nothing. It is the handler of EventRemind, and Sweep calls it.
 func (s *Service) Remind(ctx context.Context, id practice.ID) error {
-	return s.store.InTx(ctx, func(ctx context.Context) error {
-		inv, err := s.load(ctx, id)
-		if errors.Is(err, practice.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
+	return s.onPending(ctx, id, func(ctx context.Context, inv Invitation) error {
 		now := s.now()
-		if inv.State != Pending || inv.RemindAt.IsZero() || !inv.RemindedAt.IsZero() ||
-			now.Before(inv.RemindAt) || !now.Before(inv.ExpiresAt) {
+		if inv.RemindAt.IsZero() || !inv.RemindedAt.IsZero() || now.Before(inv.RemindAt) || !now.Before(inv.ExpiresAt) {
 			return nil
 		}
 		inv.RemindedAt = now
 		if err := s.update(ctx, practice.NilID, &inv, AuditReminded, Pending); err != nil {
 			return err
 		}
-		e, err := s.event(EventMail, EventRef{InvitationID: id, Mail: MailReminder}, time.Time{})
+		e, err := event(EventMail, EventRef{InvitationID: id, Mail: MailReminder}, time.Time{})
 		if err != nil {
 			return err
 		}
@@ -250,19 +240,30 @@ func (s *Service) Remind(ctx context.Context, id practice.ID) error {
 // otherwise it does nothing. It is the handler of EventExpire, and Sweep
 // calls it. A link is refused after the deadline whether or not this ran.
 func (s *Service) Expire(ctx context.Context, id practice.ID) error {
-	return s.store.InTx(ctx, func(ctx context.Context) error {
-		inv, err := s.load(ctx, id)
-		if errors.Is(err, practice.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if inv.State != Pending || s.now().Before(inv.ExpiresAt) {
+	return s.onPending(ctx, id, func(ctx context.Context, inv Invitation) error {
+		if s.now().Before(inv.ExpiresAt) {
 			return nil
 		}
 		inv.State = Expired
 		return s.update(ctx, practice.NilID, &inv, AuditExpired, Pending)
+	})
+}
+
+// onPending runs fn in a transaction with the invitation id, locked, if it
+// exists and is pending; otherwise it does nothing, as the system's
+// handlers do for an invitation used, withdrawn or gone meanwhile.
+func (s *Service) onPending(ctx context.Context, id practice.ID, fn func(ctx context.Context, inv Invitation) error) error {
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		inv, err := s.load(ctx, id)
+		switch {
+		case errors.Is(err, practice.ErrNotFound):
+			return nil
+		case err != nil:
+			return err
+		case inv.State != Pending:
+			return nil
+		}
+		return fn(ctx, inv)
 	})
 }
 
@@ -332,28 +333,18 @@ func (s *Service) Mail(ctx context.Context, ref EventRef) (m Mail, ok bool, err 
 // Handlers returns the handlers of the package's events but the mails,
 // which the delivery code sends (add a handler of EventMail to the map).
 func (s *Service) Handlers() practice.Handlers {
-	ref := func(d practice.Delivery) (EventRef, error) {
-		var r EventRef
-		if err := json.Unmarshal(d.Event.Payload, &r); err != nil || r.InvitationID.IsZero() {
-			return r, fmt.Errorf("invite: event %s: the payload is not an invitation reference", d.ID)
-		}
-		return r, nil
+	byRef := func(fn func(ctx context.Context, id practice.ID) error) practice.Handler {
+		return practice.HandlerFunc(func(ctx context.Context, d practice.Delivery) error {
+			r, err := RefOf(d)
+			if err != nil {
+				return err
+			}
+			return fn(ctx, r.InvitationID)
+		})
 	}
 	return practice.Handlers{
-		EventRemind: practice.HandlerFunc(func(ctx context.Context, d practice.Delivery) error {
-			r, err := ref(d)
-			if err != nil {
-				return err
-			}
-			return s.Remind(ctx, r.InvitationID)
-		}),
-		EventExpire: practice.HandlerFunc(func(ctx context.Context, d practice.Delivery) error {
-			r, err := ref(d)
-			if err != nil {
-				return err
-			}
-			return s.Expire(ctx, r.InvitationID)
-		}),
+		EventRemind: byRef(s.Remind),
+		EventExpire: byRef(s.Expire),
 		EventSweep: practice.HandlerFunc(func(ctx context.Context, _ practice.Delivery) error {
 			_, err := s.Sweep(ctx)
 			return err
@@ -366,15 +357,13 @@ func SweepEvery(every time.Duration) practice.Periodic {
 	return practice.Periodic{Every: every, Event: practice.Event{Kind: EventSweep}}
 }
 
-// rightsOf returns a person's memberships and staff roles.
-func (s *Service) rightsOf(ctx context.Context, personID practice.ID) ([]practice.Membership, []practice.StaffMembership, error) {
+// hasRights reports whether a person holds a right at an organisation or
+// a staff role anywhere.
+func (s *Service) hasRights(ctx context.Context, personID practice.ID) (bool, error) {
 	ms, err := s.store.Memberships(ctx, practice.MembershipFilter{PersonID: personID, Page: practice.PageRequest{Limit: 1}})
-	if err != nil {
-		return nil, nil, err
+	if err != nil || len(ms.Items) > 0 {
+		return len(ms.Items) > 0, err
 	}
 	staff, err := s.store.StaffRoles(ctx, practice.StaffFilter{PersonID: personID, Page: practice.PageRequest{Limit: 1}})
-	if err != nil {
-		return nil, nil, err
-	}
-	return ms.Items, staff.Items, nil
+	return len(staff.Items) > 0, err
 }

@@ -18,6 +18,8 @@ package invite
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/praksis/praksis/practice"
@@ -161,6 +163,17 @@ type EventRef struct {
 	InvitationID practice.ID `json:"invitationId,omitzero"`
 	// Mail is the mail an EventMail asks for.
 	Mail MailKind `json:"mail,omitempty"`
+}
+
+// RefOf returns the EventRef of a delivery of one of the package's events,
+// or an error, which quotes nothing of the payload, if its payload is not
+// one that names an invitation.
+func RefOf(d practice.Delivery) (EventRef, error) {
+	var r EventRef
+	if err := json.Unmarshal(d.Event.Payload, &r); err != nil || r.InvitationID.IsZero() {
+		return EventRef{}, fmt.Errorf("invite: event %s: the payload is not an invitation reference", d.ID)
+	}
+	return r, nil
 }
 
 // MailKind is which mail about an invitation is sent.

@@ -2,7 +2,6 @@ package invite
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -63,9 +62,6 @@ func NewService(store Store, key []byte, opts ...Option) (*Service, error) {
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }
-
-// Policy returns the deadlines the service follows.
-func (s *Service) Policy() Policy { return s.policy }
 
 // Input is what an administrator gives to invite someone.
 type Input struct {
@@ -220,17 +216,17 @@ func (s *Service) send(ctx context.Context, a practice.Actor, inv *Invitation, a
 	if err := s.audit(ctx, a.PersonID, *inv, action, before, Pending); err != nil {
 		return err
 	}
-	mail, err := s.event(EventMail, EventRef{InvitationID: inv.ID, Mail: MailInvitation}, time.Time{})
+	mail, err := event(EventMail, EventRef{InvitationID: inv.ID, Mail: MailInvitation}, time.Time{})
 	if err != nil {
 		return err
 	}
-	expire, err := s.event(EventExpire, EventRef{InvitationID: inv.ID}, inv.ExpiresAt)
+	expire, err := event(EventExpire, EventRef{InvitationID: inv.ID}, inv.ExpiresAt)
 	if err != nil {
 		return err
 	}
 	events := []practice.Event{mail, expire}
 	if !inv.RemindAt.IsZero() {
-		remind, err := s.event(EventRemind, EventRef{InvitationID: inv.ID}, inv.RemindAt)
+		remind, err := event(EventRemind, EventRef{InvitationID: inv.ID}, inv.RemindAt)
 		if err != nil {
 			return err
 		}
@@ -241,16 +237,13 @@ func (s *Service) send(ctx context.Context, a practice.Actor, inv *Invitation, a
 
 // event returns an event about an invitation, due at at, unique by its
 // kind, the invitation and the mail.
-func (s *Service) event(kind string, ref EventRef, at time.Time) (practice.Event, error) {
-	b, err := json.Marshal(ref)
-	if err != nil {
-		return practice.Event{}, err
-	}
-	key := ref.InvitationID.String()
+func event(kind string, ref EventRef, at time.Time) (practice.Event, error) {
+	e, err := practice.NewEvent(kind, ref)
+	e.Key, e.At = ref.InvitationID.String(), at
 	if ref.Mail != "" {
-		key += "/" + string(ref.Mail)
+		e.Key += "/" + string(ref.Mail)
 	}
-	return practice.Event{Kind: kind, Key: key, At: at, Payload: b}, nil
+	return e, err
 }
 
 func (s *Service) audit(ctx context.Context, actor practice.ID, inv Invitation, action practice.AuditAction, before, after State) error {

@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/praksis/praksis/invite"
@@ -39,8 +38,8 @@ func (h *InviteHandler) Handle(ctx context.Context, d practice.Delivery) error {
 	if d.Event.Kind != invite.EventMail {
 		return fmt.Errorf("notify: delivery %s: events of kind %q are not mails about invitations", d.ID, d.Event.Kind)
 	}
-	var ref invite.EventRef
-	if err := json.Unmarshal(d.Event.Payload, &ref); err != nil || ref.InvitationID.IsZero() || ref.Mail == "" {
+	ref, err := invite.RefOf(d)
+	if err != nil || ref.Mail == "" {
 		// The decoder's error may quote the payload: it is not wrapped.
 		return fmt.Errorf("notify: delivery %s: the payload is not an invitation and a mail kind (invite.EventRef)", d.ID)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/mail"
 	"os"
@@ -15,6 +16,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/praksis/praksis/examples/demo"
+	"github.com/praksis/praksis/examples/server/httpapi"
+	"github.com/praksis/praksis/practice"
 )
 
 // lockedBuffer is a log the server writes from several goroutines.
@@ -65,10 +68,15 @@ func invitationMail(t *testing.T, store ...string) {
 
 	status, body := call(t, "POST", m.URL()+"/auth/dev-login", "", map[string]string{"email": demo.OUSAdmin.Email})
 	require.Equal(t, 200, status, string(body))
-	token := jsonField(t, body, "token")
+	var login httpapi.DevLoginResponse
+	require.NoError(t, json.Unmarshal(body, &login))
+	token := login.Token
 	status, body = call(t, "GET", m.URL()+"/api/organisations?orgNumber="+demo.OUSOrgNumber, token, nil)
 	require.Equal(t, 200, status, string(body))
-	org := regexp.MustCompile(`"id":"([^"]+)"`).FindStringSubmatch(string(body))[1]
+	var orgs practice.Page[practice.Organisation]
+	require.NoError(t, json.Unmarshal(body, &orgs))
+	require.Len(t, orgs.Items, 1)
+	org := orgs.Items[0].ID.String()
 	status, body = call(t, "POST", m.URL()+"/api/organisations/"+org+"/invitations", token,
 		map[string]string{"name": "Siri Dahl", "email": "siri.dahl@ous.example.org", "right": "read"})
 	require.Equal(t, 201, status, string(body))
@@ -123,11 +131,4 @@ func readMailbox(t *testing.T, dir string) map[string]string {
 		out[to.Address] = link
 	}
 	return out
-}
-
-func jsonField(t *testing.T, body []byte, field string) string {
-	t.Helper()
-	m := regexp.MustCompile(`"` + field + `":"([^"]*)"`).FindSubmatch(body)
-	require.NotNil(t, m, "%s in %s", field, body)
-	return string(m[1])
 }

@@ -157,12 +157,6 @@ func Publish[TTx any](ctx context.Context, c *river.Client[TTx], tx TTx, events 
 	return nil
 }
 
-// Options returns o.WithDefaults(): every event is stored with more
-// attempts than a deliverer may ask for.
-func Options(o practice.DeliveryOptions) (practice.DeliveryOptions, error) {
-	return o.WithDefaults()
-}
-
 // Deliver starts a River client on driver (which must have a pool) that
 // delivers the events to h, with o (see practice.DeliveryOptions), and
 // returns the function that stops it. The client runs until stopped, not
@@ -170,7 +164,9 @@ func Options(o practice.DeliveryOptions) (practice.DeliveryOptions, error) {
 // the leader among the clients on the database enqueues, the first an
 // interval after it began to lead; their At is ignored.
 func Deliver[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], h practice.Handler, o practice.DeliveryOptions) (stop func(context.Context) error, err error) {
-	o, err = Options(o)
+	// Every event is stored with more attempts (storedMaxAttempts) than
+	// WithDefaults lets a deliverer ask for.
+	o, err = o.WithDefaults()
 	if err != nil {
 		return nil, err
 	}

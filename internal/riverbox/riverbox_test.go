@@ -48,25 +48,12 @@ func TestJob(t *testing.T) {
 	require.Nil(t, plain.event().Payload, "an empty payload stays empty")
 }
 
-func TestOptions(t *testing.T) {
+func TestStoredAttemptsExceedEveryDeliverer(t *testing.T) {
 	t.Parallel()
-	o, err := Options(practice.DeliveryOptions{})
-	require.NoError(t, err)
-	require.Equal(t, practice.DeliveryOptions{Workers: 4, Timeout: time.Minute, RescueAfter: 5 * time.Minute, MaxAttempts: 25, Poll: time.Second}, o,
-		"the zero value of each option is its documented default")
-
-	bad := []practice.DeliveryOptions{
-		{Workers: -1},
-		{Timeout: time.Minute, RescueAfter: time.Minute},
-		{MaxAttempts: practice.MaxDeliveryAttempts + 1},
-		{Poll: time.Microsecond},
-		{Periodic: []practice.Periodic{{Every: time.Millisecond, Event: practice.Event{Kind: "sweep"}}}},
-		{Periodic: []practice.Periodic{{Every: time.Minute}}},
-	}
-	for _, o := range bad {
-		_, err := Options(o)
-		require.Error(t, err, "%+v", o)
-	}
+	require.Greater(t, storedMaxAttempts, practice.MaxDeliveryAttempts,
+		"a job is stored with more attempts than any deliverer may ask for, so the worker gives it up, not River")
+	_, err := practice.DeliveryOptions{MaxAttempts: practice.MaxDeliveryAttempts + 1}.WithDefaults()
+	require.Error(t, err)
 }
 
 func TestWorker(t *testing.T) {

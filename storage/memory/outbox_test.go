@@ -15,3 +15,9 @@ func TestOutbox(t *testing.T) {
 		NewStore: func(*testing.T) storagetest.OutboxStore { return memory.New() },
 	})
 }
+
+// BenchmarkPublish and BenchmarkInvite measure what the outbox adds to a
+// transaction and to an invitation (see storagetest.BenchPublish and
+// BenchInvite).
+func BenchmarkPublish(b *testing.B) { storagetest.BenchPublish(b, memory.New()) }
+func BenchmarkInvite(b *testing.B)  { storagetest.BenchInvite(b, memory.New()) }

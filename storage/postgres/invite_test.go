@@ -13,6 +13,7 @@ import (
 
 	"github.com/praksis/praksis/invite"
 	"github.com/praksis/praksis/practice"
+	"github.com/praksis/praksis/storage/storagetest"
 )
 
 // inviteWorld is an organisation on a store, with a service that invites
@@ -131,44 +132,11 @@ func TestTwoSchedulersRemindOnce(t *testing.T) {
 	require.Equal(t, n, reminded, "each reminder is recorded once")
 }
 
-// noOutbox is a store whose events go nowhere, to measure what the outbox
-// adds to an invitation.
-type noOutbox struct{ *Store }
-
-func (noOutbox) Publish(context.Context, ...practice.Event) error { return nil }
-
-// BenchmarkInvite creates invitations, each in its transaction with its
-// three outbox jobs (the mail, the reminder and the expiry), and without
-// the jobs; outbox-ms/op is what the jobs add.
+// BenchmarkInvite measures what the outbox adds to an invitation (see
+// storagetest.BenchInvite).
 func BenchmarkInvite(b *testing.B) {
-	requirePostgres(b)
-	ctx := context.Background()
 	s, _ := setup(b)
-	org, withJobs := inviteWorld(b, s, practice.SystemClock)
-	without, err := invite.NewService(noOutbox{s}, make([]byte, invite.KeySize))
-	require.NoError(b, err)
-	var i int
-	run := func(b *testing.B, svc *invite.Service) {
-		b.ReportAllocs()
-		for b.Loop() {
-			i++
-			_, err := svc.Invite(ctx, practice.SystemActor(), org.ID, invite.Input{
-				Name: "Veileder", Email: fmt.Sprintf("v%d@oslo.example.org", i), Right: practice.Read})
-			if err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	var bare float64 // µs per invitation without the jobs
-	b.Run("bare", func(b *testing.B) {
-		run(b, without)
-		bare = float64(b.Elapsed().Microseconds()) / float64(b.N)
-	})
-	b.Run("outbox", func(b *testing.B) {
-		run(b, withJobs)
-		with := float64(b.Elapsed().Microseconds()) / float64(b.N)
-		b.ReportMetric((with-bare)/1000, "outbox-ms/op")
-	})
+	storagetest.BenchInvite(b, s)
 }
 
 // TestAcceptRacesResend accepts invitations while they are re-sent, on

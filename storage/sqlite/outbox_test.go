@@ -2,15 +2,12 @@ package sqlite
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -283,72 +280,16 @@ func crashingProcess(t *testing.T, path string) {
 	t.Fatal("the crashing process did not crash")
 }
 
-// BenchmarkPublish measures what a Publish adds to a transaction that
-// creates a person: outbox-us/op and outbox-allocs/op are the difference
-// between transactions with and without it, run in alternating batches;
-// tx-us/op is the transaction without it. Each op runs both transactions.
-func BenchmarkPublish(b *testing.B) {
+// BenchmarkPublish measures what a Publish adds to a transaction (see
+// storagetest.BenchPublish).
+func BenchmarkPublish(b *testing.B) { storagetest.BenchPublish(b, openBench(b)) }
+
+// openBench returns a migrated store on a new file, closed when b ends.
+func openBench(b *testing.B) *Store {
 	ctx := context.Background()
 	s, err := Open(ctx, filepath.Join(b.TempDir(), "praksis.db"))
 	require.NoError(b, err)
-	defer s.Close()
+	b.Cleanup(func() { require.NoError(b, s.Close()) })
 	require.NoError(b, s.Migrate(ctx))
-	e := practice.Event{Kind: "bench.mail", Payload: json.RawMessage(`{"to":"kari@example.no","invitation":"4b1f6a52-32c1-4a5e-9b6c-4f2d3f1d2e3a"}`)}
-	n := 0
-	tx := func(publish bool) error {
-		n++
-		now := time.Now()
-		p := practice.Person{ID: practice.NewID(), Name: "Kari " + strconv.Itoa(n), Email: fmt.Sprintf("kari%d@example.no", n),
-			Version: 1, CreatedAt: now, UpdatedAt: now}
-		return s.InTx(ctx, func(ctx context.Context) error {
-			if err := s.CreatePerson(ctx, p); err != nil {
-				return err
-			}
-			if publish {
-				return s.Publish(ctx, e)
-			}
-			return nil
-		})
-	}
-	require.NoError(b, tx(true)) // makes the store's River client
-	with, without := measurePublish(b, tx)
-	b.ReportMetric(float64(with.d-without.d)/float64(time.Microsecond)/float64(b.N), "outbox-us/op")
-	b.ReportMetric(float64(with.allocs-without.allocs)/float64(b.N), "outbox-allocs/op")
-	b.ReportMetric(float64(without.d)/float64(time.Microsecond)/float64(b.N), "tx-us/op")
-}
-
-// cost is what b.N transactions took.
-type cost struct {
-	d      time.Duration
-	allocs uint64
-}
-
-// measurePublish runs tx(false) and tx(true) b.N times each, in
-// alternating batches, and returns what each took.
-func measurePublish(b *testing.B, tx func(publish bool) error) (with, without cost) {
-	b.Helper()
-	batch := func(publish bool, n int) cost {
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		allocs, start := ms.Mallocs, time.Now()
-		for range n {
-			if err := tx(publish); err != nil {
-				b.Fatal(err)
-			}
-		}
-		d := time.Since(start)
-		runtime.ReadMemStats(&ms)
-		return cost{d, ms.Mallocs - allocs}
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for done := 0; done < b.N; {
-		n := min(50, b.N-done)
-		c := batch(false, n)
-		without.d, without.allocs = without.d+c.d, without.allocs+c.allocs
-		c = batch(true, n)
-		with.d, with.allocs = with.d+c.d, with.allocs+c.allocs
-		done += n
-	}
-	return with, without
+	return s
 }
