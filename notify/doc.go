@@ -9,8 +9,15 @@
 //     [invite.EventMail]: it asks a [MailSource] (the invite service) what
 //     the mail says, renders it with a [Renderer] and sends it with a
 //     [Sender];
+//   - an [AgreementHandler] is the [practice.Handler] for events of kind
+//     [agreement.EventExpiring]: it asks an [ExpirySource] (the agreement
+//     service) what the reminder that an agreement ends soon says, and
+//     renders and sends it to one of the institution's practice
+//     administrators the same way;
 //   - a [Renderer] makes a [Message] from an [invite.Mail], in Norwegian
-//     bokmål or English, from templates embedded in the package;
+//     bokmål or English, and from an [agreement.ExpiryMail], in bokmål with
+//     an English version below it (an institution's staff have no language
+//     of their own), from templates embedded in the package;
 //   - [SMTP] is a [Sender] over an SMTP server, with a small pool of
 //     connections; [Mailbox] is a [Sender] for development that writes
 //     each message as an .eml file into a directory.
@@ -24,7 +31,8 @@
 //
 // # Secrets
 //
-// A mail about an invitation carries a link with a secret token. Nothing in
-// this package logs a message, and no error it returns quotes a message's
-// body, link or an event's payload.
+// A mail about an invitation carries a link with a secret token, and every
+// mail a person's name and address. Nothing in this package logs a message,
+// and no error it returns quotes a message's body, link or an event's
+// payload.
 package notify

@@ -16,7 +16,9 @@ import (
 
 // The templates: for each language, <lang>.txt defines for each mail kind
 // (invite.MailKind) "<kind>.subject" and "<kind>.text", and <lang>.html
-// defines "<kind>". Their data is a [mailData].
+// defines "<kind>". Their data is a [mailData]. The mails about agreements,
+// in bokmål and English at once, are in agreement.txt and agreement.html
+// (see [Renderer.RenderExpiry]).
 //
 //go:embed templates/*.txt templates/*.html
 var templateFS embed.FS
@@ -93,9 +95,9 @@ type RenderConfig struct {
 }
 
 // Renderer makes the messages about invitations, in Norwegian bokmål
-// ("nb") or English ("en"), from templates embedded in the package. Names
-// are escaped in the HTML, and can start no new line in a subject. It is
-// safe for concurrent use.
+// ("nb") or English ("en"), and the reminders of agreements' ends, in both,
+// from templates embedded in the package. Names are escaped in the HTML,
+// and can start no new line in a subject. It is safe for concurrent use.
 type Renderer struct {
 	acceptURL string
 	now       func() time.Time

@@ -6,6 +6,9 @@
 // (Oslo universitetssykehus HF and Oslo kommune), a place tree three levels
 // deep under each, people holding each right, and structure changes dated
 // in the future, so that reading a tree with ?asOf= shows a difference.
+// [LoadInvitations] adds pending invitations, and [LoadAgreements] the
+// study sites' agreements, one of which a reorganisation on the day of
+// loading breaks, so that the consistency report has findings.
 //
 // Every national identity number in the set is a synthetic test number (the
 // kind Skatteetaten's test data uses, month + 80), never a real person's.

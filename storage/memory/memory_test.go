@@ -19,6 +19,9 @@ func TestConformance(t *testing.T) {
 	storagetest.RunInvite(t, storagetest.InviteHarness{
 		NewStore: func(*testing.T) storagetest.InviteStore { return memory.New() },
 	})
+	storagetest.RunAgreement(t, storagetest.AgreementHarness{
+		NewStore: func(*testing.T) storagetest.AgreementStore { return memory.New() },
+	})
 }
 
 // TestEndedTransaction checks that a context kept after its transaction

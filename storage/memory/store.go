@@ -1,6 +1,7 @@
 // Package memory is a praksis store held in memory: for unit tests,
-// simulations and trying things out. [Store] implements practice.Store; the
-// contract is documented there.
+// simulations and trying things out. [Store] implements practice.Store,
+// invite.InvitationStore and agreement.Store; the contracts are documented
+// there.
 //
 // It is safe for concurrent use. Transactions are serialised: InTx holds
 // the store's write lock until fn returns, and changes the data in place,
@@ -8,7 +9,9 @@
 // savepoint) replays backwards, so a transaction costs what it changes, not
 // a copy of the store. InSnapshot and reads outside a transaction share a
 // read lock. Unique values are found through indexes, and so are an
-// organisation's places and a person's or an organisation's rights.
+// organisation's places, a person's or an organisation's rights, an
+// organisation's or an address's invitations, an institution's, an
+// organisation's or a place's agreements, and an agreement's documents.
 //
 // A store call made with another context while an InTx callback runs in the
 // same goroutine waits for the callback for ever: inside a callback, use
@@ -71,6 +74,8 @@ type data struct {
 	// values are usable.
 	audit       auditData
 	invitations invitationData
+	agreements  agreementData // agreement.AgreementStore
+	documents   documentData  // agreement.DocumentStore and agreement.Blobs
 	events      outboxData
 }
 

@@ -18,13 +18,14 @@ import (
 )
 
 // The migrations as Migrate records them.
-var wantApplied = map[int]string{1: "0001_kernel.up.sql", 2: "0002_keys_and_roles.up.sql", 3: "0003_invite.up.sql"}
+var wantApplied = map[int]string{1: "0001_kernel.up.sql", 2: "0002_keys_and_roles.up.sql", 3: "0003_invite.up.sql",
+	4: "0004_agreement.up.sql"}
 
 func TestMigrations(t *testing.T) {
 	t.Parallel()
 	names, err := fs.Glob(Migrations, "*")
 	require.NoError(t, err)
-	require.Equal(t, []string{"0001_kernel.down.sql", "0001_kernel.up.sql", "0002_keys_and_roles.down.sql", "0002_keys_and_roles.up.sql", "0003_invite.down.sql", "0003_invite.up.sql"}, names,
+	require.Equal(t, []string{"0001_kernel.down.sql", "0001_kernel.up.sql", "0002_keys_and_roles.down.sql", "0002_keys_and_roles.up.sql", "0003_invite.down.sql", "0003_invite.up.sql", "0004_agreement.down.sql", "0004_agreement.up.sql"}, names,
 		"Migrations holds the SQL files at its root")
 	require.NoError(t, fstest.TestFS(Migrations, names...))
 
@@ -120,7 +121,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 
 	s := New(sc.pool)
 	require.NoError(t, s.Migrate(ctx))
-	want := map[int]string{1: "0001_kernel.up.sql", 2: wantApplied[2], 3: wantApplied[3]}
+	want := map[int]string{1: "0001_kernel.up.sql", 2: wantApplied[2], 3: wantApplied[3], 4: wantApplied[4]}
 	require.Equal(t, want, applied(t, sc.pool), "Migrate goes on from the version the old bookkeeping records, renaming its record")
 	require.Equal(t, schemas.migrated(t), schemaOf(t, sc.pool, sc.name), "an old database migrated on has the schema of a new one")
 

@@ -33,6 +33,14 @@ func TestConformance(t *testing.T) {
 		Begin:  begin,
 		Shared: shared,
 	})
+	storagetest.RunAgreement(t, storagetest.AgreementHarness{
+		NewStore: func(t *testing.T) storagetest.AgreementStore {
+			s, _ := setup(t)
+			return s
+		},
+		Begin:  begin,
+		Shared: shared,
+	})
 }
 
 // begin begins a transaction on the store's pool, as an application that

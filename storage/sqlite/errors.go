@@ -9,6 +9,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/praksis/praksis/agreement"
 	"github.com/praksis/praksis/practice"
 )
 
@@ -31,6 +32,9 @@ var takenFields = map[string]string{
 var invalidValues = map[string]func() error{
 	"right": practice.Right("").Check,
 	"role":  practice.StaffRole("").Check,
+	// agreement.Status; a status that is not valid fails the CHECK named
+	// "status" of praksis_agreement.
+	"status": agreement.Status("").Check,
 }
 
 // invalidError is a *practice.ValidationError with the driver's error as

@@ -61,4 +61,5 @@ func ExampleMigrations() {
 	// 0002_keys.up.sql
 	// 0003_planner.up.sql
 	// 0004_invite.up.sql
+	// 0005_agreement.up.sql
 }

@@ -81,8 +81,8 @@ func TestMigrate(t *testing.T) {
 		s := open(t) // migrated once
 		before := schemaOf(t, s)
 		first := appliedOf(t, s)
-		require.Len(t, first, 4)
-		for i, name := range []string{"0001_kernel.up.sql", "0002_keys.up.sql", "0003_planner.up.sql", "0004_invite.up.sql"} {
+		require.Len(t, first, 5)
+		for i, name := range []string{"0001_kernel.up.sql", "0002_keys.up.sql", "0003_planner.up.sql", "0004_invite.up.sql", "0005_agreement.up.sql"} {
 			require.Equal(t, i+1, first[i].Version)
 			require.Equal(t, name, first[i].Name)
 			_, err := time.Parse(time.RFC3339, first[i].At)
@@ -110,8 +110,8 @@ func TestMigrate(t *testing.T) {
 		require.NoError(t, <-errs)
 		require.NoError(t, <-errs)
 		got := appliedOf(t, a)
-		require.Len(t, got, 4, "each migration is applied and recorded once")
-		require.Equal(t, []int{1, 2, 3, 4}, []int{got[0].Version, got[1].Version, got[2].Version, got[3].Version})
+		require.Len(t, got, 5, "each migration is applied and recorded once")
+		require.Equal(t, []int{1, 2, 3, 4, 5}, []int{got[0].Version, got[1].Version, got[2].Version, got[3].Version, got[4].Version})
 	})
 
 	t.Run("AdoptsLegacyDatabase", func(t *testing.T) { t.Parallel(); testAdoptLegacy(t) })
@@ -160,6 +160,7 @@ func TestMigrate(t *testing.T) {
 		require.NoError(t, s.PutStaffRole(ctx, practice.StaffMembership{InstitutionID: inst.ID, PersonID: p.ID, Role: practice.Planner}))
 		require.NoError(t, s.PutStaffRole(ctx, practice.StaffMembership{InstitutionID: inst.ID, PersonID: p.ID, Role: practice.Teacher}))
 		unmigrateOutbox(t, s)
+		down("0005_agreement.down.sql")
 		down("0004_invite.down.sql")
 		down("0003_planner.down.sql")
 		var roles []string
@@ -234,7 +235,7 @@ func testAdoptLegacy(t *testing.T) {
 	require.NoError(t, s.Migrate(ctx), "Migrate adopts a database of the first releases")
 
 	got := appliedOf(t, s)
-	require.Len(t, got, 4)
+	require.Len(t, got, 5)
 	require.Equal(t, applied{1, "0001_kernel.up.sql", "2025-05-01T10:00:00.000000Z"}, got[0],
 		"the legacy record becomes version 1, named by its up file, applied when it was")
 	require.Equal(t, 2, got[1].Version)
@@ -328,6 +329,7 @@ func TestMigrations(t *testing.T) {
 		"0002_keys.down.sql", "0002_keys.up.sql",
 		"0003_planner.down.sql", "0003_planner.up.sql",
 		"0004_invite.down.sql", "0004_invite.up.sql",
+		"0005_agreement.down.sql", "0005_agreement.up.sql",
 	}, names, "Migrations holds the SQL files at its root, in golang-migrate's naming")
 	require.NoError(t, fstest.TestFS(Migrations, names...))
 	ms, err := migrate.Load(Migrations)
@@ -336,5 +338,5 @@ func TestMigrations(t *testing.T) {
 	for _, m := range ms {
 		loaded = append(loaded, fmt.Sprintf("%d %s", m.Version, m.Name))
 	}
-	require.Equal(t, []string{"1 0001_kernel.up.sql", "2 0002_keys.up.sql", "3 0003_planner.up.sql", "4 0004_invite.up.sql"}, loaded)
+	require.Equal(t, []string{"1 0001_kernel.up.sql", "2 0002_keys.up.sql", "3 0003_planner.up.sql", "4 0004_invite.up.sql", "5 0005_agreement.up.sql"}, loaded)
 }

@@ -57,6 +57,10 @@ func TestConformance(t *testing.T) {
 		NewStore: func(t *testing.T) storagetest.InviteStore { return open(t) },
 		Begin:    begin,
 	})
+	storagetest.RunAgreement(t, storagetest.AgreementHarness{
+		NewStore: func(t *testing.T) storagetest.AgreementStore { return open(t) },
+		Begin:    begin,
+	})
 }
 
 func TestOpen(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/praksis/praksis/agreement"
 	"github.com/praksis/praksis/invite"
 	"github.com/praksis/praksis/practice"
 )
@@ -121,6 +122,65 @@ func (h InviteHarness) fresh(t *testing.T) inviteBundle {
 	t.Helper()
 	b := h.harness().fresh(t)
 	return inviteBundle{b, b.s.(InviteStore)}
+}
+
+// AgreementStore is a store of the agreement package's area: the kernel's
+// store, the outbox, the agreements, their documents and their bytes, in its
+// transactions. It is agreement.Store.
+type AgreementStore = agreement.Store
+
+// AgreementHarness makes the stores [RunAgreement] runs on. Only NewStore
+// is required.
+type AgreementHarness struct {
+	// NewStore returns a new, empty store for one case, as Harness.NewStore
+	// does.
+	NewStore func(t *testing.T) AgreementStore
+	// Begin, if set, begins a transaction of the caller's own on s, as
+	// Harness.Begin does; s is a store NewStore made, or Shared.
+	Begin func(t *testing.T, s practice.Store) (ctx context.Context, end func(commit bool) error)
+	// Shared, if set with Begin, is an empty store that the cases which
+	// never commit share, as Harness.Shared is.
+	Shared AgreementStore
+}
+
+// RunAgreement runs every case of the agreements' store contract
+// (agreement.AgreementStore, agreement.DocumentStore and agreement.Blobs),
+// and the agreement service's rules over the stores h makes: coverage as of
+// dates, across renewals and restructurings, documents, and the
+// consistency report on a restructured tree.
+func RunAgreement(t *testing.T, h AgreementHarness) {
+	t.Helper()
+	if h.NewStore == nil {
+		t.Fatal("storagetest: AgreementHarness.NewStore is required")
+	}
+	t.Run("Agreement", func(t *testing.T) { testAgreements(t, h) })
+	t.Run("Document", func(t *testing.T) { testDocuments(t, h) })
+	t.Run("AgreementService", func(t *testing.T) { testAgreementService(t, h) })
+}
+
+// harness returns h as the Harness whose bundles the cases use.
+func (h AgreementHarness) harness() Harness {
+	return Harness{NewStore: func(t *testing.T) practice.Store { return h.NewStore(t) }, Begin: h.Begin, Shared: h.Shared}
+}
+
+// agreementBundle is a bundle whose store keeps agreements too.
+type agreementBundle struct {
+	bundle
+	ag AgreementStore
+}
+
+// setup and fresh return the bundles Harness.setup and Harness.fresh
+// return, on stores of h.
+func (h AgreementHarness) setup(t *testing.T) agreementBundle {
+	t.Helper()
+	b := h.harness().setup(t)
+	return agreementBundle{b, b.s.(AgreementStore)}
+}
+
+func (h AgreementHarness) fresh(t *testing.T) agreementBundle {
+	t.Helper()
+	b := h.harness().fresh(t)
+	return agreementBundle{b, b.s.(AgreementStore)}
 }
 
 // bundle is what a case works with: a store, the context to call it with,

@@ -1,0 +1,236 @@
+package agreement
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/praksis/praksis/practice"
+)
+
+// Report returns the consistency report of an institution as of a date:
+// every place where its agreements and the place structure disagree, by
+// the built-in checks ([BuiltinChecks]) and those added with [WithChecks].
+// It reads one snapshot of the store, in a fixed number of reads. The
+// institution's practice administrators and planners may.
+func (s *Service) Report(ctx context.Context, a practice.Actor, institutionID practice.ID, asOf practice.Date) (Report, error) {
+	if err := canPlan(a, institutionID); err != nil {
+		return Report{}, err
+	}
+	switch {
+	case asOf.IsZero():
+		return Report{}, practice.Invalid("asOf", "required", "is required")
+	case !asOf.InRange():
+		return Report{}, practice.Invalid("asOf", "range", "must be a date from "+practice.FirstDate.String()+" to "+practice.LastDate.String())
+	}
+	out := Report{InstitutionID: institutionID, AsOf: asOf, Horizon: s.horizon, Findings: []Finding{}}
+	err := s.store.InSnapshot(ctx, func(ctx context.Context) error {
+		if _, err := s.store.Institution(ctx, institutionID); errors.Is(err, practice.ErrNotFound) {
+			return practice.NotFound("there is no institution %s", institutionID)
+		} else if err != nil {
+			return err
+		}
+		set, err := s.store.Coverage(ctx, CoverageFilter{InstitutionID: institutionID})
+		if err != nil {
+			return err
+		}
+		in := &ReportInput{InstitutionID: institutionID, AsOf: asOf, Horizon: s.horizon,
+			Agreements: set.Agreements, Structure: NewStructure(set.Versions)}
+		for _, c := range append(BuiltinChecks(), s.checks...) {
+			fs, err := c(ctx, in)
+			if err != nil {
+				return err
+			}
+			out.Findings = append(out.Findings, fs...)
+		}
+		return nil
+	})
+	if err != nil {
+		return Report{}, err
+	}
+	slices.SortStableFunc(out.Findings, compareFindings)
+	return out, nil
+}
+
+// compareFindings orders findings by kind, then by their objects' IDs.
+func compareFindings(a, b Finding) int {
+	if c := cmp.Compare(a.Kind, b.Kind); c != 0 {
+		return c
+	}
+	for i := 0; i < len(a.Objects) && i < len(b.Objects); i++ {
+		if c := a.Objects[i].ID.Compare(b.Objects[i].ID); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(len(a.Objects), len(b.Objects))
+}
+
+// BuiltinChecks returns the checks every report runs: on each agreement in
+// force on the report's date, a place closed, a place moved out, no open
+// place, changes since the last review, and an end within the horizon.
+func BuiltinChecks() []Check { return []Check{checkStructure, checkExpiring} }
+
+func agreementObject(a Agreement) Object { return Object{Type: "agreement", ID: a.ID, Name: a.Name} }
+
+func placeObject(st *Structure, id practice.ID, d practice.Date) Object {
+	return Object{Type: "place", ID: id, Name: st.Name(id, d)}
+}
+
+// checkStructure finds, for each agreement in force on the report's date,
+// the places its coverage lost or that changed since it was last reviewed.
+func checkStructure(_ context.Context, in *ReportInput) ([]Finding, error) {
+	var out []Finding
+	st, asOf := in.Structure, dayOf(in.AsOf)
+	var now, then []int32 // reused
+	for _, ag := range in.Agreements {
+		if !ag.InForce(in.AsOf) {
+			continue
+		}
+		add := func(kind FindingKind, n int32, on practice.Date, nb, en string) {
+			f := Finding{Kind: kind, On: on, Objects: []Object{agreementObject(ag)}, Text: Text{NB: nb, EN: en}}
+			if n >= 0 {
+				f.Objects = append(f.Objects, placeObject(st, st.ids[n], in.AsOf))
+			}
+			out = append(out, f)
+		}
+		now = st.coveredOn(now, ag, asOf)
+		var reported []int32
+		for _, c := range ag.Places {
+			n, ok := st.index[c.PlaceID]
+			if !ok {
+				continue
+			}
+			if v, ok := st.exists(n, asOf); ok && st.vers[v].Closed {
+				reported = append(reported, n)
+				on := st.vers[v].From
+				name := st.Name(c.PlaceID, on.AddDays(-1))
+				add(FindingPlaceClosed, n, on,
+					"Avtalen «"+ag.Name+"» omfatter «"+name+"», som ble nedlagt "+nbDate(on)+".",
+					"The agreement “"+ag.Name+"” covers “"+name+"”, which was closed on "+enDate(on)+".")
+			}
+		}
+		sinceDate := ag.ReviewedOn
+		if sinceDate.Before(ag.Period.Start) {
+			sinceDate = ag.Period.Start
+		}
+		// The tree of the day before the review is what it acknowledged:
+		// a change effective on the review's day is still shown.
+		since := dayOf(sinceDate) - 1
+		if since < asOf && st.changedAround(ag, since, asOf) {
+			then = st.coveredOn(then, ag, since)
+			for _, n := range then {
+				if has(now, n) || slices.Contains(reported, n) {
+					continue
+				}
+				on := st.leftOn(ag, n, since, asOf)
+				name := st.Name(st.ids[n], on.AddDays(-1))
+				if v, ok := st.exists(n, asOf); ok && st.vers[v].Closed {
+					add(FindingPlaceClosed, n, on,
+						"«"+name+"», som avtalen «"+ag.Name+"» omfattet, ble nedlagt "+nbDate(on)+".",
+						"“"+name+"”, which the agreement “"+ag.Name+"” covered, was closed on "+enDate(on)+".")
+					continue
+				}
+				add(FindingPlaceMoved, n, on,
+					"«"+name+"» ble flyttet ut av det avtalen «"+ag.Name+"» omfatter, "+nbDate(on)+", og er ikke lenger dekket.",
+					"“"+name+"” was moved out of what the agreement “"+ag.Name+"” covers on "+enDate(on)+" and is no longer covered.")
+			}
+			for _, n := range now {
+				// The place changed itself (a version after the review), or
+				// joined by a move of a place above it.
+				var on practice.Date
+				if v, _ := st.exists(n, asOf); st.days[v] > since {
+					on = st.vers[v].From
+				} else if !has(then, n) {
+					on = st.joinedOn(ag, n, since, asOf)
+				} else {
+					continue
+				}
+				name := st.Name(st.ids[n], in.AsOf)
+				add(FindingChanged, n, on,
+					"«"+name+"» under avtalen «"+ag.Name+"» er endret "+nbDate(on)+", etter at avtalen sist ble gjennomgått "+nbDate(ag.ReviewedOn)+".",
+					"“"+name+"” under the agreement “"+ag.Name+"” changed on "+enDate(on)+", after the agreement was last reviewed on "+enDate(ag.ReviewedOn)+".")
+			}
+		}
+		if len(now) == 0 {
+			add(FindingNoOpenPlace, -1, in.AsOf,
+				"Avtalen «"+ag.Name+"» omfatter ingen åpne steder "+nbDate(in.AsOf)+".",
+				"The agreement “"+ag.Name+"” covers no open place on "+enDate(in.AsOf)+".")
+		}
+	}
+	return out, nil
+}
+
+// has reports whether the ordered numbers ns hold n.
+func has(ns []int32, n int32) bool { _, ok := slices.BinarySearch(ns, n); return ok }
+
+// changedAround reports whether the tree around a place that agreement a
+// names changed after day from, up to day to.
+func (s *Structure) changedAround(a Agreement, from, to int32) bool {
+	for _, c := range a.Places {
+		if n, ok := s.index[c.PlaceID]; ok && len(s.changes(n, from, to)) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// leftOn returns the first date after day from, up to day to, on which
+// agreement a no longer covers place n. The place's component holds the
+// places above it, so its changes are the days to try.
+func (s *Structure) leftOn(a Agreement, n, from, to int32) practice.Date {
+	for _, day := range s.changes(n, from, to) {
+		if !s.covers(a, n, day) {
+			return practice.DateOf(dayTime(day))
+		}
+	}
+	return practice.DateOf(dayTime(to))
+}
+
+// joinedOn returns the first date after day from, up to day to, from which
+// agreement a covers place n.
+func (s *Structure) joinedOn(a Agreement, n, from, to int32) practice.Date {
+	for _, day := range s.changes(n, from, to) {
+		if s.covers(a, n, day) {
+			return practice.DateOf(dayTime(day))
+		}
+	}
+	return practice.DateOf(dayTime(to))
+}
+
+// checkExpiring finds the agreements in force on the report's date that
+// end within the horizon and do not renew.
+func checkExpiring(_ context.Context, in *ReportInput) ([]Finding, error) {
+	var out []Finding
+	until := in.AsOf.AddDays(in.Horizon)
+	for _, ag := range in.Agreements {
+		end := ag.EndsOn()
+		if !ag.InForce(in.AsOf) || end.IsZero() || end.After(until) {
+			continue
+		}
+		days := daysBetween(in.AsOf, end)
+		out = append(out, Finding{Kind: FindingExpiring, On: end, Objects: []Object{agreementObject(ag)}, Text: Text{
+			NB: fmt.Sprintf("Avtalen «%s» utløper %s, om %d dager, og fornyes ikke.", ag.Name, nbDate(end), days),
+			EN: fmt.Sprintf("The agreement “%s” ends on %s, in %d days, and does not renew.", ag.Name, enDate(end), days),
+		}})
+	}
+	return out, nil
+}
+
+var monthsNB = [...]string{"januar", "februar", "mars", "april", "mai", "juni",
+	"juli", "august", "september", "oktober", "november", "desember"}
+
+// nbDate returns d as bokmål writes it: 1. februar 2027.
+func nbDate(d practice.Date) string {
+	return strconv.Itoa(d.Day()) + ". " + monthsNB[d.Month()-1] + " " + strconv.Itoa(d.Year())
+}
+
+// enDate returns d as English writes it: 1 February 2027.
+func enDate(d practice.Date) string {
+	return strconv.Itoa(d.Day()) + " " + d.Month().String() + " " + strconv.Itoa(d.Year())
+}
+
+// daysBetween returns the number of days from d to e.
+func daysBetween(d, e practice.Date) int { return int(e.Time().Sub(d.Time()).Hours() / 24) }

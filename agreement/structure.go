@@ -1,0 +1,465 @@
+package agreement
+
+import (
+	"slices"
+	"time"
+
+	"github.com/praksis/praksis/practice"
+)
+
+// Structure is the effective-dated place structure that coverage is
+// computed on: every version of the places of some organisations. It
+// answers, for any date, which places are open, where they sit in the tree
+// and which an agreement covers. Build one with [NewStructure]; it keeps
+// the trees it built for a date, so asking again is cheap. It is not safe
+// for concurrent use.
+//
+// Places are numbered in the order they come, and their versions kept in
+// one slice, so that a report over the whole country works on slices, not
+// maps.
+type Structure struct {
+	index  map[practice.ID]int32 // place → its number
+	ids    []practice.ID         // number → place
+	first  []int32               // number → its first version in vers; first[n] = len(vers)
+	vers   []practice.PlaceVersion
+	days   []int32 // the From of each version, as a day number
+	parent []int32 // the parent of each version, as a number, or -1
+	comp   []int32 // number → its component
+	pos    []int32 // number → its position in its component's places
+	places [][]int32
+	dates  [][]int32 // component → the days it changes, in order
+	states map[stateKey]*state
+}
+
+// A component is a set of places linked by a parent in some version: the
+// places of one organisation, or of one part of it that was never joined
+// to another. Its tree changes only on its dates.
+type stateKey struct {
+	comp int32
+	day  int32
+}
+
+// state is a component's tree from one of its dates to the next: for each
+// of its places by position, the version in force if it is open, or -1,
+// and its open children, by number: those of the place at position k are
+// kids[start[k]:start[k+1]].
+type state struct {
+	ver   []int32
+	start []int32
+	kids  []int32
+}
+
+// children returns the open children of the place at position k.
+func (st *state) children(k int32) []int32 { return st.kids[st.start[k]:st.start[k+1]] }
+
+// dayOf returns d as a number of days.
+func dayOf(d practice.Date) int32 { return int32(d.Time().Unix() / 86400) }
+
+// NewStructure returns the structure of the given versions, of any places
+// and organisations, in any order; it is quickest on each place's versions
+// together in From order, as AgreementStore.Coverage returns them. It may
+// keep versions: the caller must not change them after.
+func NewStructure(versions []practice.PlaceVersion) *Structure {
+	s, ok := newStructure(versions)
+	if !ok {
+		vers := slices.Clone(versions)
+		slices.SortFunc(vers, compareVersions)
+		s, _ = newStructure(vers)
+	}
+	return s
+}
+
+// newStructure numbers the places in the order they come, or returns
+// false if a place's versions are not together in From order.
+func newStructure(vers []practice.PlaceVersion) (*Structure, bool) {
+	s := &Structure{vers: vers, index: make(map[practice.ID]int32, len(vers)), states: map[stateKey]*state{},
+		days: make([]int32, len(vers)), parent: make([]int32, len(vers))}
+	for i, v := range vers {
+		s.days[i] = dayOf(v.From)
+		if i > 0 && v.PlaceID == vers[i-1].PlaceID {
+			if s.days[i] <= s.days[i-1] {
+				return nil, false
+			}
+			continue
+		}
+		if _, seen := s.index[v.PlaceID]; seen {
+			return nil, false
+		}
+		s.index[v.PlaceID] = int32(len(s.ids))
+		s.ids = append(s.ids, v.PlaceID)
+		s.first = append(s.first, int32(i))
+	}
+	s.first = append(s.first, int32(len(vers)))
+	// Union-find over the parent links of every version.
+	up := make([]int32, len(s.ids))
+	for i := range up {
+		up[i] = int32(i)
+	}
+	find := func(x int32) int32 {
+		for up[x] != x {
+			up[x] = up[up[x]]
+			x = up[x]
+		}
+		return x
+	}
+	for n := range s.ids {
+		for i := s.first[n]; i < s.first[n+1]; i++ {
+			s.parent[i] = -1
+			if p, ok := s.index[vers[i].ParentID]; ok && !vers[i].ParentID.IsZero() {
+				s.parent[i] = p
+				if a, b := find(int32(n)), find(p); a != b {
+					up[a] = b
+				}
+			}
+		}
+	}
+	s.comp, s.pos = make([]int32, len(s.ids)), make([]int32, len(s.ids))
+	compOf := make(map[int32]int32)
+	for n := range s.ids {
+		r := find(int32(n))
+		c, ok := compOf[r]
+		if !ok {
+			c = int32(len(s.places))
+			compOf[r] = c
+			s.places = append(s.places, nil)
+			s.dates = append(s.dates, nil)
+		}
+		s.comp[n], s.pos[n] = c, int32(len(s.places[c]))
+		s.places[c] = append(s.places[c], int32(n))
+		s.dates[c] = append(s.dates[c], s.days[s.first[n]:s.first[n+1]]...)
+	}
+	for c := range s.dates {
+		slices.Sort(s.dates[c])
+		s.dates[c] = slices.Compact(s.dates[c])
+	}
+	return s, true
+}
+
+func compareVersions(a, b practice.PlaceVersion) int {
+	if c := a.PlaceID.Compare(b.PlaceID); c != 0 {
+		return c
+	}
+	return a.From.Compare(b.From)
+}
+
+// Has reports whether the structure knows the place.
+func (s *Structure) Has(place practice.ID) bool { _, ok := s.index[place]; return ok }
+
+// Versions returns the versions of a place, in date order. The caller must
+// not change them.
+func (s *Structure) Versions(place practice.ID) []practice.PlaceVersion {
+	n, ok := s.index[place]
+	if !ok {
+		return nil
+	}
+	return s.vers[s.first[n]:s.first[n+1]]
+}
+
+// versionOn returns the index in vers of the version of place n in force on
+// day, or -1 if it did not exist yet.
+func (s *Structure) versionOn(n, day int32) int32 {
+	lo, hi := s.first[n], s.first[n+1]
+	i, found := slices.BinarySearch(s.days[lo:hi], day)
+	if found {
+		return lo + int32(i)
+	}
+	return lo + int32(i) - 1 // lo-1 when it did not exist yet
+}
+
+func (s *Structure) exists(n, day int32) (int32, bool) {
+	v := s.versionOn(n, day)
+	return v, v >= s.first[n]
+}
+
+// Version returns the version of a place in force on d, which may be
+// closed; ok is false if the place did not exist yet.
+func (s *Structure) Version(place practice.ID, d practice.Date) (v practice.PlaceVersion, ok bool) {
+	n, known := s.index[place]
+	if !known {
+		return practice.PlaceVersion{}, false
+	}
+	if i, ok := s.exists(n, dayOf(d)); ok {
+		return s.vers[i], true
+	}
+	return practice.PlaceVersion{}, false
+}
+
+// Open reports whether a place is open on d.
+func (s *Structure) Open(place practice.ID, d practice.Date) bool {
+	v, ok := s.Version(place, d)
+	return ok && !v.Closed
+}
+
+// Name returns a place's name on d, or its first name if it did not exist
+// yet.
+func (s *Structure) Name(place practice.ID, d practice.Date) string {
+	n, ok := s.index[place]
+	if !ok {
+		return ""
+	}
+	if i, ok := s.exists(n, dayOf(d)); ok {
+		return s.vers[i].Name
+	}
+	return s.vers[s.first[n]].Name
+}
+
+// Changes returns the dates after from and up to to on which the tree
+// around a place (its component) changes, in order.
+func (s *Structure) Changes(place practice.ID, from, to practice.Date) []practice.Date {
+	n, ok := s.index[place]
+	if !ok {
+		return nil
+	}
+	var out []practice.Date
+	for _, day := range s.changes(n, dayOf(from), dayOf(to)) {
+		out = append(out, practice.DateOf(dayTime(day)))
+	}
+	return out
+}
+
+func (s *Structure) changes(n, from, to int32) []int32 {
+	ds := s.dates[s.comp[n]]
+	i, _ := slices.BinarySearch(ds, from+1)
+	j, _ := slices.BinarySearch(ds, to+1)
+	return ds[i:j]
+}
+
+// stateOn returns the tree of component c as it stands on day.
+func (s *Structure) stateOn(c, day int32) *state {
+	ds := s.dates[c]
+	i, found := slices.BinarySearch(ds, day)
+	if !found {
+		i--
+	}
+	if i < 0 {
+		ver := make([]int32, len(s.places[c]))
+		for k := range ver {
+			ver[k] = -1
+		}
+		return &state{ver: ver, start: make([]int32, len(ver)+1)}
+	}
+	key := stateKey{c, ds[i]}
+	if st, ok := s.states[key]; ok {
+		return st
+	}
+	ps := s.places[c]
+	st := &state{ver: make([]int32, len(ps)), start: make([]int32, len(ps)+1)}
+	open := 0
+	for k, n := range ps {
+		st.ver[k] = -1
+		if v, ok := s.exists(n, day); ok && !s.vers[v].Closed {
+			st.ver[k] = v
+			open++
+			if p := s.parent[v]; p >= 0 {
+				st.start[s.pos[p]+1]++
+			}
+		}
+	}
+	for k := range ps {
+		st.start[k+1] += st.start[k]
+	}
+	st.kids = make([]int32, st.start[len(ps)])
+	fill := slices.Clone(st.start[:len(ps)])
+	for k, n := range ps {
+		if v := st.ver[k]; v >= 0 && s.parent[v] >= 0 {
+			pp := s.pos[s.parent[v]]
+			st.kids[fill[pp]] = n
+			fill[pp]++
+		}
+	}
+	s.states[key] = st
+	return st
+}
+
+// under reports whether place n is open on day and is place m or lies under
+// it in the tree of that day.
+func (s *Structure) under(n, m, day int32) bool {
+	if s.comp[n] != s.comp[m] {
+		return false
+	}
+	st := s.stateOn(s.comp[n], day)
+	for steps := 0; steps <= len(st.ver); steps++ {
+		v := st.ver[s.pos[n]]
+		if v < 0 {
+			return false
+		}
+		if n == m {
+			return true
+		}
+		if n = s.parent[v]; n < 0 {
+			return false
+		}
+	}
+	return false // a cycle, which the kernel never lets happen
+}
+
+// Under reports whether a place is open on d and is ancestor or lies under
+// it in the tree of that day.
+func (s *Structure) Under(place, ancestor practice.ID, d practice.Date) bool {
+	n, ok1 := s.index[place]
+	m, ok2 := s.index[ancestor]
+	return ok1 && ok2 && s.under(n, m, dayOf(d))
+}
+
+// Covers reports whether agreement a covers a place on d: a is in force on
+// d, the place is open, and a names it or, unless named with Only, a place
+// it lies under.
+func (s *Structure) Covers(a Agreement, place practice.ID, d practice.Date) bool {
+	n, ok := s.index[place]
+	return ok && a.InForce(d) && s.covers(a, n, dayOf(d))
+}
+
+// covers is Covers without the agreement's dates.
+func (s *Structure) covers(a Agreement, n, day int32) bool {
+	for _, c := range a.Places {
+		m, ok := s.index[c.PlaceID]
+		if !ok {
+			continue
+		}
+		if m == n && s.open(n, day) || !c.Only && s.under(n, m, day) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Structure) open(n, day int32) bool {
+	v, ok := s.exists(n, day)
+	return ok && !s.vers[v].Closed
+}
+
+// CoveredOn returns the open places agreement a covers on d, whether or not
+// it is in force then, ordered by ID.
+func (s *Structure) CoveredOn(a Agreement, d practice.Date) []practice.ID {
+	ns := s.coveredOn(nil, a, dayOf(d))
+	out := make([]practice.ID, len(ns))
+	for i, n := range ns {
+		out[i] = s.ids[n]
+	}
+	sortIDs(out)
+	return out
+}
+
+// coveredOn returns the numbers of the open places a covers on day, in
+// order, appended to out[:0].
+func (s *Structure) coveredOn(out []int32, a Agreement, day int32) []int32 {
+	out = out[:0]
+	for _, c := range a.Places {
+		n, ok := s.index[c.PlaceID]
+		if !ok {
+			continue
+		}
+		st := s.stateOn(s.comp[n], day)
+		if st.ver[s.pos[n]] < 0 {
+			continue
+		}
+		from := len(out)
+		out = append(out, n)
+		if c.Only {
+			continue
+		}
+		for i := from; i < len(out); i++ { // breadth first
+			out = append(out, st.children(s.pos[out[i]])...)
+		}
+	}
+	slices.Sort(out)
+	if len(a.Places) > 1 {
+		out = slices.Compact(out)
+	}
+	return out
+}
+
+// dayTime returns midnight UTC of a day number.
+func dayTime(day int32) time.Time { return time.Unix(int64(day)*86400, 0).UTC() }
+
+// coverageOf tells, for each span of period p, whether the agreements as
+// cover a place, which of them do, and if not, why. The spans are cut at
+// the dates where the place's tree or the agreements change.
+func (s *Structure) coverageOf(as []Agreement, place practice.ID, p practice.Period) (covered bool, by []practice.ID, gaps []Gap) {
+	n, known := s.index[place]
+	end := p.End
+	if end.IsZero() {
+		end = practice.LastDate
+	}
+	var cuts []practice.Date
+	cuts = append(cuts, p.Start)
+	if known {
+		cuts = append(cuts, s.Changes(place, p.Start, end)...)
+	}
+	for _, a := range as {
+		for _, d := range []practice.Date{a.Period.Start, a.EndsOn()} {
+			if d.IsZero() {
+				continue
+			}
+			if d == a.EndsOn() {
+				d = d.AddDays(1)
+			}
+			if d.After(p.Start) && !d.After(end) {
+				cuts = append(cuts, d)
+			}
+		}
+	}
+	slices.SortFunc(cuts, practice.Date.Compare)
+	cuts = slices.Compact(cuts)
+	used := map[practice.ID]bool{}
+	covered = true
+	for i, d := range cuts {
+		last := end
+		if i+1 < len(cuts) {
+			last = cuts[i+1].AddDays(-1)
+		}
+		day := dayOf(d)
+		reason := NotOpen
+		if known && s.open(n, day) {
+			reason = NoAgreement
+			for _, a := range as {
+				if !a.InForce(d) {
+					continue
+				}
+				if reason == NoAgreement {
+					reason = NotCovered
+				}
+				if s.covers(a, n, day) {
+					reason, used[a.ID] = "", true
+				}
+			}
+		}
+		if reason == "" {
+			continue
+		}
+		covered = false
+		span := practice.Period{Start: d, End: last}
+		if last == practice.LastDate && p.End.IsZero() {
+			span.End = practice.Date{}
+		}
+		if k := len(gaps); k > 0 && gaps[k-1].Reason == reason && gaps[k-1].Period.End.AddDays(1) == d {
+			gaps[k-1].Period.End = span.End
+			continue
+		}
+		gaps = append(gaps, Gap{Period: span, Reason: reason})
+	}
+	for id := range used {
+		by = append(by, id)
+	}
+	sortIDs(by)
+	return covered, by, gaps
+}
+
+// inScope returns the agreements whose scope takes programme ("" takes
+// every agreement).
+func inScope(as []Agreement, programme string) []Agreement {
+	if programme == "" {
+		return as
+	}
+	var out []Agreement
+	for _, a := range as {
+		if len(a.Scope) == 0 || slices.Contains(a.Scope, programme) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func compareCovered(a, b Covered) int { return a.PlaceID.Compare(b.PlaceID) }
+
+func sortIDs(ids []practice.ID) { slices.SortFunc(ids, practice.ID.Compare) }
