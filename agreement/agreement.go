@@ -128,7 +128,7 @@ type Renewal struct {
 // organisation takes in an academic year, and how many of them at once.
 type Term struct {
 	// Programme is the programme or field of study, such as "SYKEPLEIE".
-	Programme string `json:"programme"`
+	Programme string `json:"programme" validate:"required,max=50,visible"`
 	// AcademicYear is the year the academic year starts: 2027 is the
 	// academic year from 1 August 2027 to 31 July 2028.
 	AcademicYear int `json:"academicYear"`

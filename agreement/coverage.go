@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 
 	"github.com/praksis/praksis/practice"
 )
@@ -46,6 +47,7 @@ func (s *Service) Covers(ctx context.Context, a practice.Actor, q CoverageQuery)
 	if err := canPlan(a, q.InstitutionID); err != nil {
 		return Coverage{}, err
 	}
+	q.Programme = strings.TrimSpace(q.Programme)
 	if err := errors.Join(checkPeriod(q.Period), checkProgramme(q.Programme)); err != nil {
 		return Coverage{}, joinValidation(err)
 	}
@@ -107,6 +109,7 @@ func (s *Service) Orderable(ctx context.Context, a practice.Actor, q OrderableQu
 	if err := canPlan(a, q.InstitutionID); err != nil {
 		return nil, err
 	}
+	q.Programme = strings.TrimSpace(q.Programme)
 	if err := errors.Join(checkPeriod(q.Period), checkProgramme(q.Programme)); err != nil {
 		return nil, joinValidation(err)
 	}

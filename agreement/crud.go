@@ -282,11 +282,12 @@ func (s *Service) nonDrafts(ctx context.Context, f Filter) (Page, error) {
 			if ag.Status == Draft {
 				continue
 			}
-			out.Items = append(out.Items, ag)
 			if len(out.Items) == size {
-				out.Next = practice.NewCursor(ag.ID.String())
+				// Another follows: the page ends at the last one taken.
+				out.Next = practice.NewCursor(out.Items[size-1].ID.String())
 				return out, nil
 			}
+			out.Items = append(out.Items, ag)
 		}
 		if p.Next == "" {
 			return out, nil
@@ -325,6 +326,9 @@ func (s *Service) Terminate(ctx context.Context, a practice.Actor, id practice.I
 	if err := practice.Validate(t); err != nil {
 		return Agreement{}, err
 	}
+	if t.NoticeGiven.After(s.today()) {
+		return Agreement{}, practice.Invalid("noticeGiven", "not-future", "notice is given today or was given before")
+	}
 	return s.change(ctx, a, id, version, func(_ context.Context, ag *Agreement) error {
 		if ag.Status != Active {
 			return practice.Invalid("status", "active", "only an active agreement can be terminated")
@@ -358,8 +362,11 @@ func (s *Service) Review(ctx context.Context, a practice.Actor, id practice.ID, 
 	if on.IsZero() {
 		on = s.today()
 	}
-	if !on.InRange() {
+	switch {
+	case !on.InRange():
 		return Agreement{}, practice.Invalid("on", "range", "must be a date from "+practice.FirstDate.String()+" to "+practice.LastDate.String())
+	case on.After(s.today()):
+		return Agreement{}, practice.Invalid("on", "not-future", "a review acknowledges the changes made so far: it cannot be dated in the future")
 	}
 	return s.change(ctx, a, id, version, func(_ context.Context, ag *Agreement) error {
 		ag.ReviewedOn, ag.ReviewedBy = on, a.PersonID

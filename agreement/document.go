@@ -1,6 +1,7 @@
 package agreement
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -40,12 +41,68 @@ func (s *Service) sniff(b []byte) (string, error) {
 	// file, but a zip file is not allowed for maybe being one.
 	m := mimetype.Detect(b)
 	for _, t := range s.types {
-		if m.Is(t) {
+		if m.Is(t) && (!isZipped(t) || wellPackaged(b, t)) {
 			return t, nil
 		}
 	}
 	return "", practice.Invalid("file", "content-type", fmt.Sprintf(
 		"the file's content is not of an allowed type (%s)", strings.Join(s.types, ", ")))
+}
+
+// The zipped document types, with the part that makes a package one of
+// them, and what its content types must declare for that part ("" for
+// OpenDocument, whose "mimetype" entry names the type).
+const (
+	typeDOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	typeODT  = "application/vnd.oasis.opendocument.text"
+)
+
+func isZipped(t string) bool { return t == typeDOCX || t == typeODT }
+
+// wellPackaged reports whether b, which mimetype found to be of type t by
+// the names of its entries, is a package of that type: an Office Open XML
+// document declares its main part as a document (not a macro-enabled one)
+// and holds it, an OpenDocument text names its type in its "mimetype"
+// entry and holds content.xml; neither holds macros (vbaProject.bin, a
+// Basic or Scripts directory) or an executable.
+func wellPackaged(b []byte, t string) bool {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return false
+	}
+	entries := map[string]*zip.File{}
+	for _, f := range zr.File {
+		name := strings.ToLower(f.Name)
+		base := path.Base(name)
+		if base == "vbaproject.bin" || strings.HasPrefix(name, "basic/") || strings.HasPrefix(name, "scripts/") ||
+			strings.HasSuffix(base, ".exe") || strings.HasSuffix(base, ".dll") || strings.HasSuffix(base, ".js") {
+			return false
+		}
+		entries[f.Name] = f
+	}
+	read := func(name string, limit int64) string {
+		f, ok := entries[name]
+		if !ok {
+			return ""
+		}
+		r, err := f.Open()
+		if err != nil {
+			return ""
+		}
+		defer r.Close()
+		data, _ := io.ReadAll(io.LimitReader(r, limit))
+		return string(data)
+	}
+	switch t {
+	case typeDOCX:
+		types := read("[Content_Types].xml", 1<<20)
+		return entries["word/document.xml"] != nil &&
+			strings.Contains(types, "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml") &&
+			!strings.Contains(types, "macroEnabled")
+	case typeODT:
+		return strings.TrimSpace(read("mimetype", 100)) == typeODT && entries["content.xml"] != nil
+	}
+	return false
 }
 
 // AddDocument attaches a document to an agreement, such as the signed PDF:

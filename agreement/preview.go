@@ -29,7 +29,12 @@ func (s *Service) Preview(ctx context.Context, a practice.Actor, ch practice.Str
 		}
 		// An unknown place is the kernel's to tell, after its checks.
 		var before CoverageSet
-		if err == nil {
+		if err == nil && a.StudySiteAdministrator() {
+			// The kernel's lock, taken first, so that no other change to
+			// the tree comes between the two reads.
+			if err := s.store.Lock(ctx, practice.LockStructure, p.OrganisationID); err != nil {
+				return err
+			}
 			if before, err = s.store.Coverage(ctx, CoverageFilter{OrganisationID: p.OrganisationID}); err != nil {
 				return err
 			}
@@ -67,7 +72,12 @@ func impact(a practice.Actor, before, after CoverageSet, v practice.PlaceVersion
 				effects = append(effects, e)
 			}
 		}
-		for _, d := range dates {
+		days := dates
+		if ag.Period.Start.After(v.From) {
+			// It starts after the change: it meets the changed tree then.
+			days = append([]practice.Date{ag.Period.Start}, dates...)
+		}
+		for _, d := range days {
 			if !ag.InForce(d) {
 				continue
 			}

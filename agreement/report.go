@@ -112,20 +112,23 @@ func checkStructure(_ context.Context, in *ReportInput) ([]Finding, error) {
 					"The agreement “"+ag.Name+"” covers “"+name+"”, which was closed on "+enDate(on)+".")
 			}
 		}
-		sinceDate := ag.ReviewedOn
-		if sinceDate.Before(ag.Period.Start) {
-			sinceDate = ag.Period.Start
-		}
-		// The tree of the day before the review is what it acknowledged:
-		// a change effective on the review's day is still shown.
-		since := dayOf(sinceDate) - 1
-		if since < asOf && st.changedAround(ag, since, asOf) {
-			then = st.coveredOn(then, ag, since)
+		// The tree of the day before the review, as it was recorded on the
+		// review's day, is what it acknowledged: a change effective on the
+		// review's day or later, or recorded after it, is still shown.
+		reviewed := dayOf(ag.ReviewedOn)
+		since := reviewed - 1
+		late := st.recordedAfter(ag, reviewed)
+		if since < asOf && (late || st.changedAround(ag, since, asOf)) {
+			if late {
+				then = st.coveredAsRecorded(then, ag, since, reviewed)
+			} else {
+				then = st.coveredOn(then, ag, since)
+			}
 			for _, n := range then {
 				if has(now, n) || slices.Contains(reported, n) {
 					continue
 				}
-				on := st.leftOn(ag, n, since, asOf)
+				on := st.leftOn(ag, n, since, asOf, reviewed)
 				name := st.Name(st.ids[n], on.AddDays(-1))
 				if v, ok := st.exists(n, asOf); ok && st.vers[v].Closed {
 					add(FindingPlaceClosed, n, on,
@@ -141,7 +144,7 @@ func checkStructure(_ context.Context, in *ReportInput) ([]Finding, error) {
 				// The place changed itself (a version after the review), or
 				// joined by a move of a place above it.
 				var on practice.Date
-				if v, _ := st.exists(n, asOf); st.days[v] > since {
+				if v, _ := st.exists(n, asOf); st.days[v] > since || st.rec[v] > reviewed {
 					on = st.vers[v].From
 				} else if !has(then, n) {
 					on = st.joinedOn(ag, n, since, asOf)
@@ -179,14 +182,23 @@ func (s *Structure) changedAround(a Agreement, from, to int32) bool {
 
 // leftOn returns the first date after day from, up to day to, on which
 // agreement a no longer covers place n. The place's component holds the
-// places above it, so its changes are the days to try.
-func (s *Structure) leftOn(a Agreement, n, from, to int32) practice.Date {
+// places above it, so its changes are the days to try; if none is, a
+// change recorded after day recorded took it out, from its own date.
+func (s *Structure) leftOn(a Agreement, n, from, to, recorded int32) practice.Date {
 	for _, day := range s.changes(n, from, to) {
 		if !s.covers(a, n, day) {
 			return practice.DateOf(dayTime(day))
 		}
 	}
-	return practice.DateOf(dayTime(to))
+	first := to
+	for _, m := range s.places[s.comp[n]] {
+		for v := s.first[m]; v < s.first[m+1]; v++ {
+			if s.rec[v] > recorded && s.days[v] <= first {
+				first = s.days[v]
+			}
+		}
+	}
+	return practice.DateOf(dayTime(first))
 }
 
 // joinedOn returns the first date after day from, up to day to, from which

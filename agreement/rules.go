@@ -31,17 +31,20 @@ func (a Agreement) InForce(d practice.Date) bool {
 }
 
 // termEnd returns the last day of a renewing agreement's k-th term (0 for
-// the first, as signed).
+// the first, as signed): each term starts on the day of the month the
+// second term starts on, or on the month's last day if it has fewer days.
 func (a Agreement) termEnd(k int) practice.Date {
 	next := a.Period.End.AddDays(1)
-	return practice.NewDate(next.Year(), next.Month()+time.Month(k*a.Renewal.Months), next.Day()).AddDays(-1)
+	first := practice.NewDate(next.Year(), next.Month()+time.Month(k*a.Renewal.Months), 1)
+	last := practice.NewDate(first.Year(), first.Month()+1, 0).Day()
+	return practice.NewDate(first.Year(), first.Month(), min(next.Day(), last)).AddDays(-1)
 }
 
-// TermEnd returns the last day of the term in force on d of an agreement
-// that renews: the first end of a term on or after d. For one that does not
-// renew it returns EndsOn.
+// TermEnd returns the last day of the term in force on d of an active
+// agreement that renews: the first end of a term on or after d. For any
+// other it returns EndsOn.
 func (a Agreement) TermEnd(d practice.Date) practice.Date {
-	if a.Renewal.Months <= 0 || a.Period.End.IsZero() {
+	if a.Status != Active || a.Renewal.Months <= 0 || a.Period.End.IsZero() {
 		return a.EndsOn()
 	}
 	for k := 0; ; k++ {
@@ -58,7 +61,11 @@ func (a Agreement) TermEnd(d practice.Date) practice.Date {
 func (a Agreement) endAfterNotice(n practice.Date) practice.Date {
 	earliest := n.AddDays(a.Renewal.NoticeDays)
 	if a.Renewal.Months > 0 && !a.Period.End.IsZero() {
-		return a.TermEnd(earliest)
+		for k := 0; ; k++ {
+			if e := a.termEnd(k); !e.Before(earliest) || e.After(practice.LastDate) {
+				return e
+			}
+		}
 	}
 	if !a.Period.End.IsZero() && a.Period.End.Before(earliest) {
 		return a.Period.End
@@ -117,7 +124,7 @@ func (in Input) check() error {
 	for i, t := range in.Terms {
 		f := fmt.Sprintf("terms[%d]", i)
 		switch {
-		case strings.TrimSpace(t.Programme) == "":
+		case !practice.Visible(t.Programme) || len(t.Programme) > 50:
 			// the tags report it
 		case len(in.Scope) > 0 && !scope[t.Programme]:
 			v.Add(f+".programme", "in-scope", "must be one of the programmes of the agreement's scope")

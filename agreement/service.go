@@ -80,13 +80,14 @@ const (
 
 // DefaultDocumentTypes are the content types a document may have by
 // default: PDF, PNG and JPEG images (a scan), and Word and OpenDocument
-// text.
+// text. A Word or OpenDocument file must be a well-formed package of its
+// type, without macros or executables in it.
 var DefaultDocumentTypes = []string{
 	"application/pdf",
 	"image/png",
 	"image/jpeg",
-	"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-	"application/vnd.oasis.opendocument.text",
+	typeDOCX,
+	typeODT,
 }
 
 // Input is what an institution's practice administrator gives to create or

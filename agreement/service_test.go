@@ -424,6 +424,7 @@ func TestReport(t *testing.T) {
 	require.True(t, slices.IsSortedFunc(r.Findings, func(a, b agreement.Finding) int { return strings.Compare(string(a.Kind), string(b.Kind)) }))
 
 	// A review acknowledges the changes up to its date.
+	w.clock.add(46 * day) // 2027-02-25
 	cur, err := w.svc.Agreement(w.ctx, w.admin, clinic.ID)
 	require.NoError(t, err)
 	_, err = w.svc.Review(w.ctx, w.admin, clinic.ID, cur.Version, date("2027-02-25"))

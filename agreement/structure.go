@@ -23,11 +23,13 @@ type Structure struct {
 	first  []int32               // number → its first version in vers; first[n] = len(vers)
 	vers   []practice.PlaceVersion
 	days   []int32 // the From of each version, as a day number
+	rec    []int32 // the day each version was recorded (its CreatedAt)
 	parent []int32 // the parent of each version, as a number, or -1
 	comp   []int32 // number → its component
 	pos    []int32 // number → its position in its component's places
 	places [][]int32
 	dates  [][]int32 // component → the days it changes, in order
+	latest []int32   // component → the last day one of its versions was recorded
 	states map[stateKey]*state
 }
 
@@ -73,9 +75,10 @@ func NewStructure(versions []practice.PlaceVersion) *Structure {
 // false if a place's versions are not together in From order.
 func newStructure(vers []practice.PlaceVersion) (*Structure, bool) {
 	s := &Structure{vers: vers, index: make(map[practice.ID]int32, len(vers)), states: map[stateKey]*state{},
-		days: make([]int32, len(vers)), parent: make([]int32, len(vers))}
+		days: make([]int32, len(vers)), rec: make([]int32, len(vers)), parent: make([]int32, len(vers))}
 	for i, v := range vers {
 		s.days[i] = dayOf(v.From)
+		s.rec[i] = int32(v.CreatedAt.Unix() / 86400)
 		if i > 0 && v.PlaceID == vers[i-1].PlaceID {
 			if s.days[i] <= s.days[i-1] {
 				return nil, false
@@ -123,10 +126,14 @@ func newStructure(vers []practice.PlaceVersion) (*Structure, bool) {
 			compOf[r] = c
 			s.places = append(s.places, nil)
 			s.dates = append(s.dates, nil)
+			s.latest = append(s.latest, 0)
 		}
 		s.comp[n], s.pos[n] = c, int32(len(s.places[c]))
 		s.places[c] = append(s.places[c], int32(n))
 		s.dates[c] = append(s.dates[c], s.days[s.first[n]:s.first[n+1]]...)
+		for _, r := range s.rec[s.first[n]:s.first[n+1]] {
+			s.latest[c] = max(s.latest[c], r)
+		}
 	}
 	for c := range s.dates {
 		slices.Sort(s.dates[c])
@@ -232,24 +239,45 @@ func (s *Structure) stateOn(c, day int32) *state {
 		i--
 	}
 	if i < 0 {
-		ver := make([]int32, len(s.places[c]))
-		for k := range ver {
-			ver[k] = -1
-		}
-		return &state{ver: ver, start: make([]int32, len(ver)+1)}
+		return s.build(c, func(int32) int32 { return -1 })
 	}
 	key := stateKey{c, ds[i]}
 	if st, ok := s.states[key]; ok {
 		return st
 	}
+	st := s.build(c, func(n int32) int32 {
+		if v, ok := s.exists(n, day); ok {
+			return v
+		}
+		return -1
+	})
+	s.states[key] = st
+	return st
+}
+
+// stateAsRecorded returns the tree of component c on day as it was
+// recorded by the end of day recorded: without the versions recorded
+// later, even those in force earlier. It is not kept.
+func (s *Structure) stateAsRecorded(c, day, recorded int32) *state {
+	return s.build(c, func(n int32) int32 {
+		for v := s.first[n+1] - 1; v >= s.first[n]; v-- {
+			if s.days[v] <= day && s.rec[v] <= recorded {
+				return v
+			}
+		}
+		return -1
+	})
+}
+
+// build returns the tree of component c whose places are in the versions
+// version gives (-1: none).
+func (s *Structure) build(c int32, version func(n int32) int32) *state {
 	ps := s.places[c]
 	st := &state{ver: make([]int32, len(ps)), start: make([]int32, len(ps)+1)}
-	open := 0
 	for k, n := range ps {
 		st.ver[k] = -1
-		if v, ok := s.exists(n, day); ok && !s.vers[v].Closed {
+		if v := version(n); v >= 0 && !s.vers[v].Closed {
 			st.ver[k] = v
-			open++
 			if p := s.parent[v]; p >= 0 {
 				st.start[s.pos[p]+1]++
 			}
@@ -267,7 +295,6 @@ func (s *Structure) stateOn(c, day int32) *state {
 			fill[pp]++
 		}
 	}
-	s.states[key] = st
 	return st
 }
 
@@ -343,13 +370,23 @@ func (s *Structure) CoveredOn(a Agreement, d practice.Date) []practice.ID {
 // coveredOn returns the numbers of the open places a covers on day, in
 // order, appended to out[:0].
 func (s *Structure) coveredOn(out []int32, a Agreement, day int32) []int32 {
+	return s.covered(out, a, func(c int32) *state { return s.stateOn(c, day) })
+}
+
+// coveredAsRecorded is coveredOn on the tree as recorded by the end of day
+// recorded.
+func (s *Structure) coveredAsRecorded(out []int32, a Agreement, day, recorded int32) []int32 {
+	return s.covered(out, a, func(c int32) *state { return s.stateAsRecorded(c, day, recorded) })
+}
+
+func (s *Structure) covered(out []int32, a Agreement, stateOf func(c int32) *state) []int32 {
 	out = out[:0]
 	for _, c := range a.Places {
 		n, ok := s.index[c.PlaceID]
 		if !ok {
 			continue
 		}
-		st := s.stateOn(s.comp[n], day)
+		st := stateOf(s.comp[n])
 		if st.ver[s.pos[n]] < 0 {
 			continue
 		}
@@ -367,6 +404,17 @@ func (s *Structure) coveredOn(out []int32, a Agreement, day int32) []int32 {
 		out = slices.Compact(out)
 	}
 	return out
+}
+
+// recordedAfter reports whether a version of the tree around a place that
+// agreement a names was recorded after day.
+func (s *Structure) recordedAfter(a Agreement, day int32) bool {
+	for _, c := range a.Places {
+		if n, ok := s.index[c.PlaceID]; ok && s.latest[s.comp[n]] > day {
+			return true
+		}
+	}
+	return false
 }
 
 // dayTime returns midnight UTC of a day number.
@@ -387,14 +435,14 @@ func (s *Structure) coverageOf(as []Agreement, place practice.ID, p practice.Per
 		cuts = append(cuts, s.Changes(place, p.Start, end)...)
 	}
 	for _, a := range as {
-		for _, d := range []practice.Date{a.Period.Start, a.EndsOn()} {
-			if d.IsZero() {
-				continue
-			}
-			if d == a.EndsOn() {
-				d = d.AddDays(1)
-			}
-			if d.After(p.Start) && !d.After(end) {
+		// An agreement is in force from its start to the day after its
+		// end, on which coverage may change.
+		after := practice.Date{}
+		if e := a.EndsOn(); !e.IsZero() {
+			after = e.AddDays(1)
+		}
+		for _, d := range []practice.Date{a.Period.Start, after} {
+			if !d.IsZero() && d.After(p.Start) && !d.After(end) {
 				cuts = append(cuts, d)
 			}
 		}
