@@ -85,6 +85,7 @@ func checkStructure(_ context.Context, in *ReportInput) ([]Finding, error) {
 	var out []Finding
 	st, asOf := in.Structure, dayOf(in.AsOf)
 	var now, then []int32 // reused
+	var ns []named
 	for _, ag := range in.Agreements {
 		if !ag.InForce(in.AsOf) {
 			continue
@@ -96,17 +97,15 @@ func checkStructure(_ context.Context, in *ReportInput) ([]Finding, error) {
 			}
 			out = append(out, f)
 		}
-		now = st.coveredOn(now, ag, asOf)
+		ns = st.namedOf(ns, ag)
+		now = st.coveredOn(now, ns, asOf)
 		var reported []int32
-		for _, c := range ag.Places {
-			n, ok := st.index[c.PlaceID]
-			if !ok {
-				continue
-			}
+		for _, c := range ns {
+			n := c.n
 			if v, ok := st.exists(n, asOf); ok && st.vers[v].Closed {
 				reported = append(reported, n)
 				on := st.vers[v].From
-				name := st.Name(c.PlaceID, on.AddDays(-1))
+				name := st.Name(st.ids[n], on.AddDays(-1))
 				add(FindingPlaceClosed, n, on,
 					"Avtalen «"+ag.Name+"» omfatter «"+name+"», som ble nedlagt "+nbDate(on)+".",
 					"The agreement “"+ag.Name+"” covers “"+name+"”, which was closed on "+enDate(on)+".")
@@ -117,18 +116,18 @@ func checkStructure(_ context.Context, in *ReportInput) ([]Finding, error) {
 		// review's day or later, or recorded after it, is still shown.
 		reviewed := dayOf(ag.ReviewedOn)
 		since := reviewed - 1
-		late := st.recordedAfter(ag, reviewed)
-		if since < asOf && (late || st.changedAround(ag, since, asOf)) {
+		late := st.recordedAfter(ns, reviewed)
+		if since < asOf && (late || st.changedAround(ns, since, asOf)) {
 			if late {
-				then = st.coveredAsRecorded(then, ag, since, reviewed)
+				then = st.coveredAsRecorded(then, ns, since, reviewed)
 			} else {
-				then = st.coveredOn(then, ag, since)
+				then = st.coveredOn(then, ns, since)
 			}
 			for _, n := range then {
 				if has(now, n) || slices.Contains(reported, n) {
 					continue
 				}
-				on := st.leftOn(ag, n, since, asOf, reviewed)
+				on := st.leftOn(ns, n, since, asOf, reviewed)
 				name := st.Name(st.ids[n], on.AddDays(-1))
 				if v, ok := st.exists(n, asOf); ok && st.vers[v].Closed {
 					add(FindingPlaceClosed, n, on,
@@ -147,7 +146,7 @@ func checkStructure(_ context.Context, in *ReportInput) ([]Finding, error) {
 				if v, _ := st.exists(n, asOf); st.days[v] > since || st.rec[v] > reviewed {
 					on = st.vers[v].From
 				} else if !has(then, n) {
-					on = st.joinedOn(ag, n, since, asOf)
+					on = st.joinedOn(ns, n, since, asOf)
 				} else {
 					continue
 				}
@@ -169,11 +168,11 @@ func checkStructure(_ context.Context, in *ReportInput) ([]Finding, error) {
 // has reports whether the ordered numbers ns hold n.
 func has(ns []int32, n int32) bool { _, ok := slices.BinarySearch(ns, n); return ok }
 
-// changedAround reports whether the tree around a place that agreement a
-// names changed after day from, up to day to.
-func (s *Structure) changedAround(a Agreement, from, to int32) bool {
-	for _, c := range a.Places {
-		if n, ok := s.index[c.PlaceID]; ok && len(s.changes(n, from, to)) > 0 {
+// changedAround reports whether the tree around a named place changed
+// after day from, up to day to.
+func (s *Structure) changedAround(ns []named, from, to int32) bool {
+	for _, c := range ns {
+		if len(s.changes(c.n, from, to)) > 0 {
 			return true
 		}
 	}
@@ -181,12 +180,12 @@ func (s *Structure) changedAround(a Agreement, from, to int32) bool {
 }
 
 // leftOn returns the first date after day from, up to day to, on which
-// agreement a no longer covers place n. The place's component holds the
+// the named places ns no longer cover place n. The place's component holds the
 // places above it, so its changes are the days to try; if none is, a
 // change recorded after day recorded took it out, from its own date.
-func (s *Structure) leftOn(a Agreement, n, from, to, recorded int32) practice.Date {
+func (s *Structure) leftOn(ns []named, n, from, to, recorded int32) practice.Date {
 	for _, day := range s.changes(n, from, to) {
-		if !s.covers(a, n, day) {
+		if !s.covers(ns, n, day) {
 			return practice.DateOf(dayTime(day))
 		}
 	}
@@ -202,10 +201,10 @@ func (s *Structure) leftOn(a Agreement, n, from, to, recorded int32) practice.Da
 }
 
 // joinedOn returns the first date after day from, up to day to, from which
-// agreement a covers place n.
-func (s *Structure) joinedOn(a Agreement, n, from, to int32) practice.Date {
+// the named places ns cover place n.
+func (s *Structure) joinedOn(ns []named, n, from, to int32) practice.Date {
 	for _, day := range s.changes(n, from, to) {
-		if s.covers(a, n, day) {
+		if s.covers(ns, n, day) {
 			return practice.DateOf(dayTime(day))
 		}
 	}

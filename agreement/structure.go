@@ -28,18 +28,14 @@ type Structure struct {
 	comp   []int32 // number → its component
 	pos    []int32 // number → its position in its component's places
 	places [][]int32
-	dates  [][]int32 // component → the days it changes, in order
-	latest []int32   // component → the last day one of its versions was recorded
-	states map[stateKey]*state
+	dates  [][]int32  // component → the days it changes, in order
+	latest []int32    // component → the last day one of its versions was recorded
+	states [][]*state // component → its tree from each of its dates, once built
 }
 
 // A component is a set of places linked by a parent in some version: the
 // places of one organisation, or of one part of it that was never joined
 // to another. Its tree changes only on its dates.
-type stateKey struct {
-	comp int32
-	day  int32
-}
 
 // state is a component's tree from one of its dates to the next: for each
 // of its places by position, the version in force if it is open, or -1,
@@ -74,7 +70,7 @@ func NewStructure(versions []practice.PlaceVersion) *Structure {
 // newStructure numbers the places in the order they come, or returns
 // false if a place's versions are not together in From order.
 func newStructure(vers []practice.PlaceVersion) (*Structure, bool) {
-	s := &Structure{vers: vers, index: make(map[practice.ID]int32, len(vers)), states: map[stateKey]*state{},
+	s := &Structure{vers: vers, index: make(map[practice.ID]int32, len(vers)),
 		days: make([]int32, len(vers)), rec: make([]int32, len(vers)), parent: make([]int32, len(vers))}
 	for i, v := range vers {
 		s.days[i] = dayOf(v.From)
@@ -117,13 +113,13 @@ func newStructure(vers []practice.PlaceVersion) (*Structure, bool) {
 		}
 	}
 	s.comp, s.pos = make([]int32, len(s.ids)), make([]int32, len(s.ids))
-	compOf := make(map[int32]int32)
+	compOf := make([]int32, len(s.ids)) // root → component + 1
 	for n := range s.ids {
 		r := find(int32(n))
-		c, ok := compOf[r]
+		c, ok := compOf[r]-1, compOf[r] > 0
 		if !ok {
 			c = int32(len(s.places))
-			compOf[r] = c
+			compOf[r] = c + 1
 			s.places = append(s.places, nil)
 			s.dates = append(s.dates, nil)
 			s.latest = append(s.latest, 0)
@@ -139,6 +135,7 @@ func newStructure(vers []practice.PlaceVersion) (*Structure, bool) {
 		slices.Sort(s.dates[c])
 		s.dates[c] = slices.Compact(s.dates[c])
 	}
+	s.states = make([][]*state, len(s.places))
 	return s, true
 }
 
@@ -241,8 +238,10 @@ func (s *Structure) stateOn(c, day int32) *state {
 	if i < 0 {
 		return s.build(c, func(int32) int32 { return -1 })
 	}
-	key := stateKey{c, ds[i]}
-	if st, ok := s.states[key]; ok {
+	if s.states[c] == nil {
+		s.states[c] = make([]*state, len(ds))
+	}
+	if st := s.states[c][i]; st != nil {
 		return st
 	}
 	st := s.build(c, func(n int32) int32 {
@@ -251,7 +250,7 @@ func (s *Structure) stateOn(c, day int32) *state {
 		}
 		return -1
 	})
-	s.states[key] = st
+	s.states[c][i] = st
 	return st
 }
 
@@ -333,17 +332,31 @@ func (s *Structure) Under(place, ancestor practice.ID, d practice.Date) bool {
 // it lies under.
 func (s *Structure) Covers(a Agreement, place practice.ID, d practice.Date) bool {
 	n, ok := s.index[place]
-	return ok && a.InForce(d) && s.covers(a, n, dayOf(d))
+	return ok && a.InForce(d) && s.covers(s.namedOf(nil, a), n, dayOf(d))
 }
 
-// covers is Covers without the agreement's dates.
-func (s *Structure) covers(a Agreement, n, day int32) bool {
+// named is a place an agreement names, by number.
+type named struct {
+	n    int32
+	only bool
+}
+
+// namedOf returns the places a names that the structure knows, appended
+// to out[:0].
+func (s *Structure) namedOf(out []named, a Agreement) []named {
+	out = out[:0]
 	for _, c := range a.Places {
-		m, ok := s.index[c.PlaceID]
-		if !ok {
-			continue
+		if n, ok := s.index[c.PlaceID]; ok {
+			out = append(out, named{n, c.Only})
 		}
-		if m == n && s.open(n, day) || !c.Only && s.under(n, m, day) {
+	}
+	return out
+}
+
+// covers is Covers without the agreement's dates, on the places it names.
+func (s *Structure) covers(ns []named, n, day int32) bool {
+	for _, c := range ns {
+		if c.n == n && s.open(n, day) || !c.only && s.under(n, c.n, day) {
 			return true
 		}
 	}
@@ -358,7 +371,7 @@ func (s *Structure) open(n, day int32) bool {
 // CoveredOn returns the open places agreement a covers on d, whether or not
 // it is in force then, ordered by ID.
 func (s *Structure) CoveredOn(a Agreement, d practice.Date) []practice.ID {
-	ns := s.coveredOn(nil, a, dayOf(d))
+	ns := s.coveredOn(nil, s.namedOf(nil, a), dayOf(d))
 	out := make([]practice.ID, len(ns))
 	for i, n := range ns {
 		out[i] = s.ids[n]
@@ -367,50 +380,54 @@ func (s *Structure) CoveredOn(a Agreement, d practice.Date) []practice.ID {
 	return out
 }
 
-// coveredOn returns the numbers of the open places a covers on day, in
-// order, appended to out[:0].
-func (s *Structure) coveredOn(out []int32, a Agreement, day int32) []int32 {
-	return s.covered(out, a, func(c int32) *state { return s.stateOn(c, day) })
+// coveredOn returns the numbers of the open places that the named places
+// ns cover on day, in order, appended to out[:0].
+func (s *Structure) coveredOn(out []int32, ns []named, day int32) []int32 {
+	out = out[:0]
+	for _, c := range ns {
+		out = s.addCovered(out, s.stateOn(s.comp[c.n], day), c)
+	}
+	return s.sorted(out, len(ns))
 }
 
 // coveredAsRecorded is coveredOn on the tree as recorded by the end of day
 // recorded.
-func (s *Structure) coveredAsRecorded(out []int32, a Agreement, day, recorded int32) []int32 {
-	return s.covered(out, a, func(c int32) *state { return s.stateAsRecorded(c, day, recorded) })
+func (s *Structure) coveredAsRecorded(out []int32, ns []named, day, recorded int32) []int32 {
+	out = out[:0]
+	for _, c := range ns {
+		out = s.addCovered(out, s.stateAsRecorded(s.comp[c.n], day, recorded), c)
+	}
+	return s.sorted(out, len(ns))
 }
 
-func (s *Structure) covered(out []int32, a Agreement, stateOf func(c int32) *state) []int32 {
-	out = out[:0]
-	for _, c := range a.Places {
-		n, ok := s.index[c.PlaceID]
-		if !ok {
-			continue
-		}
-		st := stateOf(s.comp[n])
-		if st.ver[s.pos[n]] < 0 {
-			continue
-		}
-		from := len(out)
-		out = append(out, n)
-		if c.Only {
-			continue
-		}
+// addCovered appends the places c covers in the tree st.
+func (s *Structure) addCovered(out []int32, st *state, c named) []int32 {
+	if st.ver[s.pos[c.n]] < 0 {
+		return out
+	}
+	from := len(out)
+	out = append(out, c.n)
+	if !c.only {
 		for i := from; i < len(out); i++ { // breadth first
 			out = append(out, st.children(s.pos[out[i]])...)
 		}
 	}
+	return out
+}
+
+func (s *Structure) sorted(out []int32, named int) []int32 {
 	slices.Sort(out)
-	if len(a.Places) > 1 {
+	if named > 1 {
 		out = slices.Compact(out)
 	}
 	return out
 }
 
-// recordedAfter reports whether a version of the tree around a place that
-// agreement a names was recorded after day.
-func (s *Structure) recordedAfter(a Agreement, day int32) bool {
-	for _, c := range a.Places {
-		if n, ok := s.index[c.PlaceID]; ok && s.latest[s.comp[n]] > day {
+// recordedAfter reports whether a version of the tree around a named
+// place was recorded after day.
+func (s *Structure) recordedAfter(ns []named, day int32) bool {
+	for _, c := range ns {
+		if s.latest[s.comp[c.n]] > day {
 			return true
 		}
 	}
@@ -451,6 +468,7 @@ func (s *Structure) coverageOf(as []Agreement, place practice.ID, p practice.Per
 	cuts = slices.Compact(cuts)
 	used := map[practice.ID]bool{}
 	covered = true
+	var buf []named
 	for i, d := range cuts {
 		last := end
 		if i+1 < len(cuts) {
@@ -467,7 +485,7 @@ func (s *Structure) coverageOf(as []Agreement, place practice.ID, p practice.Per
 				if reason == NoAgreement {
 					reason = NotCovered
 				}
-				if s.covers(a, n, day) {
+				if s.covers(s.namedOf(buf[:0], a), n, day) {
 					reason, used[a.ID] = "", true
 				}
 			}

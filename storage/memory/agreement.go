@@ -43,6 +43,18 @@ func cloneAgreement(a agreement.Agreement) agreement.Agreement {
 	return a
 }
 
+// cut appends s to into, whose capacity holds it, and returns the copy (nil
+// for an empty s) and the rest of into. The copy's capacity ends where it
+// does, so appending to it never writes into the next copy.
+func cut[T any](into, s []T) (cp, rest []T) {
+	if len(s) == 0 {
+		return nil, into
+	}
+	n := len(into)
+	into = append(into, s...)
+	return into[n:len(into):len(into)], into
+}
+
 func cloneSlice[T any](s []T) []T {
 	if len(s) == 0 {
 		return nil
@@ -239,21 +251,33 @@ func (s *Store) Coverage(ctx context.Context, f agreement.CoverageFilter) (out a
 		}
 		slices.SortFunc(ids, practice.ID.Compare)
 		out.Agreements = make([]agreement.Agreement, len(ids))
+		var nPlaces, nTerms, nScope int
 		for i, id := range ids {
-			out.Agreements[i] = cloneAgreement(v.byID[id])
+			a := v.byID[id]
+			out.Agreements[i] = a
+			nPlaces, nTerms, nScope = nPlaces+len(a.Places), nTerms+len(a.Terms), nScope+len(a.Scope)
 		}
-		var places [][]practice.PlaceVersion // each place's in From order
+		// The copies of their lists share three arrays, in one allocation
+		// each, not three per agreement.
+		places, terms, scope := make([]agreement.Covered, 0, nPlaces), make([]agreement.Term, 0, nTerms), make([]string, 0, nScope)
+		for i := range out.Agreements {
+			a := &out.Agreements[i]
+			a.Places, places = cut(places, a.Places)
+			a.Terms, terms = cut(terms, a.Terms)
+			a.Scope, scope = cut(scope, a.Scope)
+		}
+		var versions [][]practice.PlaceVersion // each place's in From order
 		n := 0
 		for _, o := range orgs {
 			for p := range d.placesByOrg[o] {
 				if vs := d.versions[p]; len(vs) > 0 {
-					places = append(places, vs)
+					versions = append(versions, vs)
 					n += len(vs)
 				}
 			}
 		}
 		out.Versions = make([]practice.PlaceVersion, 0, n)
-		for _, vs := range places {
+		for _, vs := range versions {
 			out.Versions = append(out.Versions, vs...)
 		}
 		return nil
