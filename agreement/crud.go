@@ -151,9 +151,13 @@ func (s *Service) read(ctx context.Context, a practice.Actor, id practice.ID) (A
 
 // change runs fn on the agreement id, locked, and stores what fn made of
 // it, if a may manage it and the caller read version.
-func (s *Service) change(ctx context.Context, a practice.Actor, id practice.ID, version int, fn func(ctx context.Context, ag *Agreement) error) (Agreement, error) {
-	if version < 1 {
-		return Agreement{}, practice.Invalid("version", "required", "is required: give the version you read")
+//
+// The right is checked first, then check validates the input, then the
+// version: a caller who may not change the agreement learns nothing of
+// their input.
+func (s *Service) change(ctx context.Context, a practice.Actor, id practice.ID, version int, check func() error, fn func(ctx context.Context, ag *Agreement) error) (Agreement, error) {
+	if err := loggedIn(a); err != nil {
+		return Agreement{}, err
 	}
 	var out Agreement
 	err := s.store.InTx(ctx, func(ctx context.Context) error {
@@ -166,6 +170,12 @@ func (s *Service) change(ctx context.Context, a practice.Actor, id practice.ID, 
 		}
 		if err := canManage(a, ag.InstitutionID); err != nil {
 			return err
+		}
+		if err := check(); err != nil {
+			return err
+		}
+		if version < 1 {
+			return practice.Invalid("version", "required", "is required: give the version you read")
 		}
 		if ag.Version != version {
 			return &practice.Error{Code: practice.ErrConflict, Stale: true,
@@ -189,13 +199,7 @@ func (s *Service) change(ctx context.Context, a practice.Actor, id practice.ID, 
 // the caller read. If its places change, its coverage counts as reviewed
 // today. The institution's practice administrators may.
 func (s *Service) Update(ctx context.Context, a practice.Actor, id practice.ID, version int, in Input) (Agreement, error) {
-	if err := loggedIn(a); err != nil {
-		return Agreement{}, err
-	}
-	if err := prepare(&in); err != nil {
-		return Agreement{}, err
-	}
-	return s.change(ctx, a, id, version, func(ctx context.Context, ag *Agreement) error {
+	return s.change(ctx, a, id, version, func() error { return prepare(&in) }, func(ctx context.Context, ag *Agreement) error {
 		switch {
 		case ag.Status == Terminated:
 			return practice.Invalid("status", "not-terminated", "a terminated agreement cannot be edited")
@@ -299,10 +303,7 @@ func (s *Service) nonDrafts(ctx context.Context, f Filter) (Page, error) {
 // Activate puts a draft agreement in force. The institution's practice
 // administrators may.
 func (s *Service) Activate(ctx context.Context, a practice.Actor, id practice.ID, version int) (Agreement, error) {
-	if err := loggedIn(a); err != nil {
-		return Agreement{}, err
-	}
-	return s.change(ctx, a, id, version, func(_ context.Context, ag *Agreement) error {
+	return s.change(ctx, a, id, version, func() error { return nil }, func(_ context.Context, ag *Agreement) error {
 		if ag.Status != Draft {
 			return practice.Invalid("status", "draft", "only a draft can be activated")
 		}
@@ -317,19 +318,19 @@ func (s *Service) Activate(ctx context.Context, a practice.Actor, id practice.ID
 // own end if that comes first), or on t.EndsOn if that is later, and it no
 // longer renews. The institution's practice administrators may.
 func (s *Service) Terminate(ctx context.Context, a practice.Actor, id practice.ID, version int, t Termination) (Agreement, error) {
-	if err := loggedIn(a); err != nil {
-		return Agreement{}, err
-	}
 	if t.NoticeGiven.IsZero() {
 		t.NoticeGiven = s.today()
 	}
-	if err := practice.Validate(t); err != nil {
-		return Agreement{}, err
+	check := func() error {
+		if err := practice.Validate(t); err != nil {
+			return err
+		}
+		if t.NoticeGiven.After(s.today()) {
+			return practice.Invalid("noticeGiven", "not-future", "notice is given today or was given before")
+		}
+		return nil
 	}
-	if t.NoticeGiven.After(s.today()) {
-		return Agreement{}, practice.Invalid("noticeGiven", "not-future", "notice is given today or was given before")
-	}
-	return s.change(ctx, a, id, version, func(_ context.Context, ag *Agreement) error {
+	return s.change(ctx, a, id, version, check, func(_ context.Context, ag *Agreement) error {
 		if ag.Status != Active {
 			return practice.Invalid("status", "active", "only an active agreement can be terminated")
 		}
@@ -356,19 +357,19 @@ func (s *Service) Terminate(ctx context.Context, a practice.Actor, id practice.I
 // shows only the changes effective on it and after. A place the agreement
 // names that is closed is shown until an edit drops it. The institution's practice administrators may.
 func (s *Service) Review(ctx context.Context, a practice.Actor, id practice.ID, version int, on practice.Date) (Agreement, error) {
-	if err := loggedIn(a); err != nil {
-		return Agreement{}, err
-	}
 	if on.IsZero() {
 		on = s.today()
 	}
-	switch {
-	case !on.InRange():
-		return Agreement{}, practice.Invalid("on", "range", "must be a date from "+practice.FirstDate.String()+" to "+practice.LastDate.String())
-	case on.After(s.today()):
-		return Agreement{}, practice.Invalid("on", "not-future", "a review acknowledges the changes made so far: it cannot be dated in the future")
+	check := func() error {
+		switch {
+		case !on.InRange():
+			return practice.Invalid("on", "range", "must be a date from "+practice.FirstDate.String()+" to "+practice.LastDate.String())
+		case on.After(s.today()):
+			return practice.Invalid("on", "not-future", "a review acknowledges the changes made so far: it cannot be dated in the future")
+		}
+		return nil
 	}
-	return s.change(ctx, a, id, version, func(_ context.Context, ag *Agreement) error {
+	return s.change(ctx, a, id, version, check, func(_ context.Context, ag *Agreement) error {
 		ag.ReviewedOn, ag.ReviewedBy = on, a.PersonID
 		return nil
 	})

@@ -21,6 +21,9 @@ import (
 // name (a client may send a path), as text without control characters,
 // visible, of at most 200 bytes.
 func documentName(name string) (string, error) {
+	if strings.TrimSpace(name) == "" {
+		return "", practice.Invalid("name", "required", "is required: the file's name")
+	}
 	name = strings.TrimSpace(path.Base(strings.ReplaceAll(name, `\`, "/")))
 	v := practice.Validate(struct {
 		Name string `json:"name" validate:"required,max=200,visible"`
@@ -110,19 +113,16 @@ func wellPackaged(b []byte, t string) bool {
 // must be of an allowed type, whatever its name says. The name is cut to
 // its base name. The institution's practice administrators may.
 func (s *Service) AddDocument(ctx context.Context, a practice.Actor, agreementID practice.ID, name string, r io.Reader) (Document, error) {
-	if err := loggedIn(a); err != nil {
-		return Document{}, err
-	}
-	name, err := documentName(name)
-	if err != nil {
-		return Document{}, err
-	}
-	// Check the right before reading the upload.
+	// Check the right before the input and before reading the upload.
 	ag, err := s.read(ctx, a, agreementID)
 	if err != nil {
 		return Document{}, err
 	}
 	if err := canManage(a, ag.InstitutionID); err != nil {
+		return Document{}, err
+	}
+	name, err = documentName(name)
+	if err != nil {
 		return Document{}, err
 	}
 	b, err := io.ReadAll(io.LimitReader(r, s.maxSize+1))
@@ -195,6 +195,13 @@ func (s *Service) document(ctx context.Context, a practice.Actor, id practice.ID
 		return Document{}, Agreement{}, practice.NotFound("there is no document %s", id)
 	}
 	return d, ag, err
+}
+
+// Document returns what is known of a document, without its bytes, to
+// those who may read its agreement.
+func (s *Service) Document(ctx context.Context, a practice.Actor, documentID practice.ID) (Document, error) {
+	d, _, err := s.document(ctx, a, documentID)
+	return d, err
 }
 
 // OpenDocument returns a document and a reader of its bytes to those who

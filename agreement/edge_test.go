@@ -231,3 +231,25 @@ func TestWellPackagedDocuments(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "application/vnd.oasis.opendocument.text", d.ContentType)
 }
+
+// The right is checked before the input: a caller who may not change an
+// agreement learns nothing of their input, however bad it is.
+func TestRightBeforeInput(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ag := w.create(t, w.input(w.clinic))
+	bad := w.input(w.clinic)
+	bad.Period.End = date("2000-01-01")
+	_, err := w.svc.Update(w.ctx, w.planner, ag.ID, 0, bad)
+	requireCode(t, err, practice.ErrForbidden, "a planner's bad edit is refused for the right")
+	_, err = w.svc.Update(w.ctx, w.otherAdmin, ag.ID, 0, bad)
+	requireCode(t, err, practice.ErrNotFound, "another institution's bad edit finds no agreement")
+	_, err = w.svc.Terminate(w.ctx, w.planner, ag.ID, ag.Version, agreement.Termination{NoticeGiven: date("2099-01-01")})
+	requireCode(t, err, practice.ErrForbidden, "a planner's bad termination is refused for the right")
+	_, err = w.svc.Review(w.ctx, w.hospitalAdmin, ag.ID, ag.Version, date("2099-01-01"))
+	requireCode(t, err, practice.ErrForbidden, "the organisation's bad review is refused for the right")
+	_, err = w.svc.AddDocument(w.ctx, w.planner, ag.ID, "bad\x00name", strings.NewReader("x"))
+	requireCode(t, err, practice.ErrForbidden, "a planner's bad upload is refused for the right")
+	_, err = w.svc.AddDocument(w.ctx, w.admin, ag.ID, " ", strings.NewReader("x"))
+	requireField(t, err, "name", "required")
+}

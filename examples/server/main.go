@@ -38,6 +38,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/mail"
@@ -48,6 +49,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/praksis/praksis/agreement"
 	"github.com/praksis/praksis/examples/demo"
 	"github.com/praksis/praksis/examples/server/httpapi"
 	"github.com/praksis/praksis/invite"
@@ -149,6 +151,10 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	agreements, err := agreement.NewService(store)
+	if err != nil {
+		return err
+	}
 
 	if cfg.Demo {
 		var loaded bool
@@ -158,7 +164,10 @@ func (m *Main) Run(ctx context.Context) error {
 			if loaded, err = demo.Load(ctx, svc); err != nil || !loaded {
 				return err
 			}
-			return demo.LoadInvitations(ctx, svc, store, key, time.Now())
+			if err := demo.LoadInvitations(ctx, svc, store, key, time.Now()); err != nil {
+				return err
+			}
+			return demo.LoadAgreements(ctx, svc, store, time.Now())
 		})
 		if err != nil {
 			return fmt.Errorf("load demo data: %w", err)
@@ -173,12 +182,12 @@ func (m *Main) Run(ctx context.Context) error {
 			RedirectURL: cfg.OIDCRedirectURL, AcceptedACR: cfg.OIDCACRValues,
 		}
 	}
-	if err := m.startOutbox(ctx, store, invites, publicURL); err != nil {
+	if err := m.startOutbox(ctx, store, invites, agreements, publicURL); err != nil {
 		return err
 	}
 
 	api, err := httpapi.New(ctx, httpapi.Config{
-		Service: svc, Invites: invites, Logger: log, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL,
+		Service: svc, Invites: invites, Agreements: agreements, Logger: log, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL,
 		DevLogin: cfg.DevLogin, OIDC: oidcCfg, LoginKey: cfg.LoginKey,
 	})
 	if err != nil {
@@ -220,21 +229,27 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
-// store is what the server needs of a store: the kernel's and the
-// invitations' areas, and the outbox.
+// store is what the server needs of a store: the kernel's, the
+// invitations' and the agreements' areas, and the outbox.
 type store interface {
 	invite.Store
+	agreement.Store
 	practice.Deliverer
 }
 
 // sweepEvery is how often the outbox sweeps for invitations whose reminder
-// or expiry a lost event missed.
-const sweepEvery = 15 * time.Minute
+// or expiry a lost event missed; agreementSweepEvery how often it looks
+// for agreements about to end whose institution was not yet reminded.
+const (
+	sweepEvery          = 15 * time.Minute
+	agreementSweepEvery = time.Hour
+)
 
 // startOutbox starts delivering the store's events: the invitations'
-// reminders and expiries, and their mails, through SMTP if configured and
-// else into the development mailbox.
-func (m *Main) startOutbox(ctx context.Context, s store, invites *invite.Service, publicURL string) error {
+// reminders and expiries, the reminders of agreements about to end, and
+// their mails, through SMTP if configured and else into the development
+// mailbox.
+func (m *Main) startOutbox(ctx context.Context, s store, invites *invite.Service, agreements *agreement.Service, publicURL string) error {
 	cfg, log := m.Config, m.Logger
 	from, err := mail.ParseAddress(cfg.MailFrom)
 	if err != nil {
@@ -270,11 +285,22 @@ func (m *Main) startOutbox(ctx context.Context, s store, invites *invite.Service
 	}
 	handlers := invites.Handlers()
 	handlers[invite.EventMail] = &notify.InviteHandler{Mails: invites, Renderer: renderer, Sender: sender}
-	stop, err := s.Deliver(ctx, logFailures(handlers, log), practice.DeliveryOptions{Periodic: []practice.Periodic{invite.SweepEvery(sweepEvery)}})
+	maps.Copy(handlers, agreements.Handlers())
+	handlers[agreement.EventExpiring] = &notify.AgreementHandler{Mails: agreements, Renderer: renderer, Sender: sender}
+	stop, err := s.Deliver(ctx, logFailures(handlers, log), practice.DeliveryOptions{Periodic: []practice.Periodic{
+		invite.SweepEvery(sweepEvery), agreement.SweepEvery(agreementSweepEvery)}})
 	if err != nil {
 		return fmt.Errorf("start the outbox: %w", err)
 	}
 	m.stopOutbox = stop
+	// The periodic sweeps come first after their interval: sweep once now,
+	// so that what fell due while the server was down goes out at start.
+	err = s.InTx(ctx, func(ctx context.Context) error {
+		return s.Publish(ctx, practice.Event{Kind: invite.EventSweep}, practice.Event{Kind: agreement.EventSweep})
+	})
+	if err != nil {
+		return fmt.Errorf("sweep at start: %w", err)
+	}
 	return nil
 }
 

@@ -5,7 +5,8 @@
 //
 // It holds no business rule, checks no right and holds no store: every
 // request is turned into a [practice.Actor] (the zero Actor when nobody is
-// logged in) and handed to [practice.Service], which decides.
+// logged in) and handed to the service of its area, [practice.Service],
+// [invite.Service] or [agreement.Service], which decides.
 //
 // # Routes
 //
@@ -35,7 +36,18 @@
 //	GET    /api/places/{id}                  a place as it stands ?asOf= a date (default today)
 //	GET    /api/places/{id}/history          the versions of its structure
 //	POST   /api/places/{id}/changes          rename, move or close from a date: {"from", ...}
+//	POST   /api/places/{id}/changes/preview  what that change would do to agreements; changes nothing
 //	PUT    /api/places/{id}/presentation     what the place shows of itself
+//	       /api/institutions/{id}/agreements POST makes an agreement with an organisation; GET lists
+//	                                         (?organisationId=&status=)
+//	GET    /api/organisations/{id}/agreements   the agreements with an organisation, for its administrators
+//	GET    /api/agreements/{id}; PUT edits   an agreement; POST .../activate, .../terminate, .../review
+//	       /api/agreements/{id}/documents    POST attaches a document (multipart/form-data, one part
+//	                                         "file"); GET lists; GET .../{documentId} downloads it as
+//	                                         an attachment, DELETE .../{documentId} removes it
+//	GET    /api/institutions/{id}/coverage   is a place covered ?placeId=&start=&end=&programme=
+//	GET    /api/institutions/{id}/orderable  the places it may order from ?organisationId=&start=&end=
+//	GET    /api/institutions/{id}/consistency   where agreements and structure disagree ?asOf=
 //	GET    /api/people?q=&email=&organisationId=   search people (study site staff)
 //	GET    /api/people/{id}; PUT edits       a person and the rights the reader may see
 //	GET    /auth/login, /auth/callback       OpenID Connect login (when configured)
@@ -51,7 +63,26 @@
 //
 // Every list is paged: ?limit= (1 to 500, default 50) and ?cursor=, and the
 // answer is {"items": [...], "next": "<cursor>"}; next is left out on the
-// last page. Pass next on as the cursor of the next request.
+// last page. Pass next on as the cursor of the next request. The places an
+// institution may order from come all at once, in one page without next.
+//
+// # Documents
+//
+// A document is uploaded as multipart/form-data with exactly one part,
+// "file", whose filename is the document's name; the part's own
+// Content-Type is ignored, since the service finds the type from the
+// content. The server reads the body as the service reads the document,
+// never more than the agreements service's MaxDocumentSize and 64 KiB of
+// envelope. A
+// document too large is 413 naming "file" (rule "max-size"), whether the
+// service or the cap on the body found it; content of a type not allowed
+// (an executable named .pdf) is 422 on "file" (rule "content-type"); a name
+// the service refuses is 422 on "file.filename"; no file part, or two, is
+// 422 on "file"; a part of another name is 400 (rule "unknown"), as a field
+// a JSON body does not have is. A download is the bytes exactly, with the
+// Content-Type found at upload, Content-Length, X-Content-Type-Options:
+// nosniff and Content-Disposition: attachment with the name (RFC 2231
+// encoded when it is not plain ASCII), never inline.
 //
 // # Authentication
 //
@@ -127,8 +158,10 @@
 //	405 urn:praksis:problem:method-not-allowed
 //	408 urn:praksis:problem:timeout            the body did not arrive in time
 //	409 urn:praksis:problem:conflict           a stale version or a duplicate
-//	413 urn:praksis:problem:too-large          a request body over 1 MiB
-//	415 urn:praksis:problem:unsupported-media-type  a body that is not application/json
+//	413 urn:praksis:problem:too-large          a request body over 1 MiB; a document over the largest
+//	                                            size (field "file", rule "max-size")
+//	415 urn:praksis:problem:unsupported-media-type  a body that is not application/json, or for a
+//	                                            document not multipart/form-data
 //	422 urn:praksis:problem:validation         a value of the body of the wrong JSON type (rule "type"),
 //	                                            a date not YYYY-MM-DD ("date"), an ID not a UUID
 //	                                            ("uuid"), a missing field ("required"), a string that

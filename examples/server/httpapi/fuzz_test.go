@@ -17,9 +17,11 @@ import (
 // valid bodies, as a caller who may send it. Whatever the body, the server
 // must not panic or answer 500, and a body it refuses (status >= 400) must
 // change nothing in the store. A body may name the demo resources by the
-// placeholders {nih}, {ous}, {place}, {teacher}, {ousReader} and
-// {invitation} (the pending invitation to OUS), which are replaced by their
-// IDs before it is sent, and {token}, the token of that invitation's link.
+// placeholders {nih}, {ous}, {place}, {teacher}, {ousReader},
+// {invitation} (the pending invitation to OUS), {agreement} (the active
+// agreement of NIH with OUS) and {draft} (the draft one), which are
+// replaced by their IDs before it is sent, and {token}, the token of that
+// invitation's link.
 //
 // Run one with, for example,
 //
@@ -154,10 +156,10 @@ func (s *fuzzServer) start() {
 // reset swaps in a fresh store with the demo data.
 func (s *fuzzServer) reset(t *testing.T) {
 	store := memory.New()
-	svc, invites := loadDemo(t, store)
+	svc, invites, agreements := loadDemo(t, store)
 	s.swap.Store = store
 	b := *s.b
-	b.t, b.store, b.svc, b.invites = t, store, svc, invites
+	b.t, b.store, b.svc, b.invites, b.agreements = t, store, svc, invites, agreements
 	b.nih = b.institutionByCode(demo.InstitutionCode)
 	b.phs = b.institutionByCode(demo.OtherInstitutionCode)
 	b.ous = b.orgByNumber(demo.OUSOrgNumber)
@@ -166,11 +168,21 @@ func (s *fuzzServer) reset(t *testing.T) {
 	s.start()
 }
 
-// fuzzBody runs a fuzz target for the body of method and path, sent by
-// caller (nil: anonymous).
+// fuzzBody runs a fuzz target for the JSON body of method and path, sent
+// by caller (nil: anonymous).
 func fuzzBody(f *testing.F, caller *demo.User, method, path string, seeds ...string) {
+	seedBytes := make([][]byte, len(seeds))
+	for i, seed := range seeds {
+		seedBytes[i] = []byte(seed)
+	}
+	fuzzRequest(f, caller, method, path, "application/json", seedBytes...)
+}
+
+// fuzzRequest runs a fuzz target for the body of method and path, sent by
+// caller (nil: anonymous) with a Content-Type.
+func fuzzRequest(f *testing.F, caller *demo.User, method, path, contentType string, seeds ...[]byte) {
 	for _, seed := range seeds {
-		f.Add([]byte(seed))
+		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		fuzzServers.Lock()
@@ -191,14 +203,15 @@ func fuzzBody(f *testing.F, caller *demo.User, method, path string, seeds ...str
 		m := s.targets
 		replace := func(text []byte) []byte {
 			for _, r := range [][2]string{{"{nih}", m.nih}, {"{ous}", m.ous}, {"{place}", m.place}, {"{teacher}", m.teacher},
-				{"{ousReader}", m.ousReader}, {"{invitation}", m.invitation}, {"{token}", m.token}} {
+				{"{ousReader}", m.ousReader}, {"{invitation}", m.invitation}, {"{token}", m.token},
+				{"{agreement}", m.agreement}, {"{draft}", m.draft}} {
 				text = bytes.ReplaceAll(text, []byte(r[0]), []byte(r[1]))
 			}
 			return text
 		}
 
 		before := b.state()
-		res := b.do(method, string(replace([]byte(path))), s.token, replace(body))
+		res := b.do(method, string(replace([]byte(path))), s.token, form{contentType: contentType, data: replace(body)})
 		require.Less(t, res.status, http.StatusInternalServerError, "%s", res.body)
 		after := b.state()
 		if res.status >= 400 {

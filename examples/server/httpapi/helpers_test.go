@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/textproto"
 	"net/url"
 	"strings"
 	"sync"
@@ -25,6 +27,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/praksis/praksis/agreement"
 	"github.com/praksis/praksis/examples/demo"
 	"github.com/praksis/praksis/examples/server/httpapi"
 	"github.com/praksis/praksis/invite"
@@ -56,19 +59,20 @@ var inviteKey = bytes.Repeat([]byte{9}, invite.KeySize)
 // testBundle is a running API over a memory store holding the demo data,
 // with the demo invitations.
 type testBundle struct {
-	t       testing.TB
-	url     string
-	client  *http.Client
-	api     *httpapi.Server
-	store   *memory.Store
-	svc     *practice.Service
-	invites *invite.Service // over store, for the test to read and act as the system
-	logs    *lockedBuffer
-	spec    *openAPISpec
-	nih     practice.Institution
-	phs     practice.Institution
-	ous     practice.Organisation
-	oslo    practice.Organisation
+	t          testing.TB
+	url        string
+	client     *http.Client
+	api        *httpapi.Server
+	store      *memory.Store
+	svc        *practice.Service
+	invites    *invite.Service    // over store, for the test to read and act as the system
+	agreements *agreement.Service // over store, for the test to set up agreements
+	logs       *lockedBuffer
+	spec       *openAPISpec
+	nih        practice.Institution
+	phs        practice.Institution
+	ous        practice.Organisation
+	oslo       practice.Organisation
 }
 
 // setup starts the API with the development login on; configure may change
@@ -119,9 +123,33 @@ func (h handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return res, nil
 }
 
+// testMaxDocument is the largest document of the tests' agreement
+// service: small, so that an upload too large is quick to send.
+const testMaxDocument = 64 << 10
+
+// demoPDF is a small PDF: the demo agreement's document.
+var demoPDF = []byte("%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n" +
+	"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+
+// The names of the demo agreements.
+const (
+	demoAgreementName = "Samarbeidsavtale NIH–OUS"
+	demoDraftName     = "Utkast til ny avtale NIH–OUS"
+	demoDocumentName  = "Signert avtale.pdf"
+)
+
+// newAgreements returns the agreement service of the tests over store.
+func newAgreements(t testing.TB, store agreement.Store) *agreement.Service {
+	t.Helper()
+	s, err := agreement.NewService(store, agreement.WithMaxDocumentSize(testMaxDocument))
+	require.NoError(t, err)
+	return s
+}
+
 // loadDemo loads the demo data and the demo invitations into store, and
-// returns the services over it.
-func loadDemo(t testing.TB, store *memory.Store) (*practice.Service, *invite.Service) {
+// returns the services over it. It adds the demo agreements: see
+// loadAgreements.
+func loadDemo(t testing.TB, store *memory.Store) (*practice.Service, *invite.Service, *agreement.Service) {
 	t.Helper()
 	ctx := context.Background()
 	svc := practice.NewService(store)
@@ -131,7 +159,35 @@ func loadDemo(t testing.TB, store *memory.Store) (*practice.Service, *invite.Ser
 	require.NoError(t, demo.LoadInvitations(ctx, svc, store, inviteKey, time.Now()))
 	invites, err := invite.NewService(store, inviteKey)
 	require.NoError(t, err)
-	return svc, invites
+	agreements := newAgreements(t, store)
+	loadAgreements(t, svc, agreements)
+	return svc, invites, agreements
+}
+
+// loadAgreements makes the agreements of NIH with OUS, as NIH's practice
+// administrator: an active one over the first place of OUS's tree and every
+// place under it, from demo.Since on, without end, with demoPDF attached;
+// and a draft over the same place.
+func loadAgreements(t testing.TB, svc *practice.Service, agreements *agreement.Service) {
+	t.Helper()
+	ctx := context.Background()
+	admin, err := svc.ActorByEmail(ctx, demo.StudySiteAdmin.Email)
+	require.NoError(t, err)
+	nih := admin.StaffRoles()[0].InstitutionID
+	orgs, err := svc.Organisations(ctx, admin, practice.OrganisationFilter{OrgNumber: demo.OUSOrgNumber})
+	require.NoError(t, err)
+	ous := orgs.Items[0].ID
+	tree, err := svc.Tree(ctx, admin, ous, demo.Since)
+	require.NoError(t, err)
+	in := agreement.Input{OrganisationID: ous, Name: demoAgreementName,
+		Places: []agreement.Covered{{PlaceID: tree.Roots[0].ID}}, Period: practice.Period{Start: demo.Since}, Status: agreement.Active}
+	ag, err := agreements.Create(ctx, admin, nih, in)
+	require.NoError(t, err)
+	_, err = agreements.AddDocument(ctx, admin, ag.ID, demoDocumentName, bytes.NewReader(demoPDF))
+	require.NoError(t, err)
+	in.Name, in.Status, in.Period.Start = demoDraftName, agreement.Draft, practice.NewDate(2031, time.January, 1)
+	_, err = agreements.Create(ctx, admin, nih, in)
+	require.NoError(t, err)
 }
 
 // withInvitations is a store whose kernel's part is wrapped, and whose
@@ -151,27 +207,47 @@ func inviteStore(wrapped practice.Store, m *memory.Store) invite.Store {
 	return withInvitations{Store: wrapped, InvitationStore: m, Publisher: m}
 }
 
+// withAgreements is a store whose kernel's part is wrapped, and whose
+// agreements, documents, blobs and outbox are the memory store's.
+type withAgreements struct {
+	practice.Store
+	practice.Publisher
+	agreement.AgreementStore
+	agreement.DocumentStore
+	agreement.Blobs
+}
+
+// agreementStore returns wrapped as an agreement.Store: itself if it is
+// one, else with the agreements of m.
+func agreementStore(wrapped practice.Store, m *memory.Store) agreement.Store {
+	if s, ok := wrapped.(agreement.Store); ok {
+		return s
+	}
+	return withAgreements{Store: wrapped, Publisher: m, AgreementStore: m, DocumentStore: m, Blobs: m}
+}
+
 // newBundle makes the store, services and API of a test; the demo data is
 // loaded before wrap, if not nil, wraps the store.
 func newBundle(t testing.TB, wrap func(*memory.Store) practice.Store, configure ...func(*httpapi.Config)) *testBundle {
 	t.Helper()
 	ctx := context.Background()
 	store := memory.New()
-	svc, invites := loadDemo(t, store)
-	// The services the API uses; svc and invites read the store for the
-	// test.
-	served, servedInvites := svc, invites
+	svc, invites, agreements := loadDemo(t, store)
+	// The services the API uses; svc, invites and agreements read the store
+	// for the test.
+	served, servedInvites, servedAgreements := svc, invites, agreements
 	if wrap != nil {
 		wrapped := wrap(store)
 		served = practice.NewService(wrapped)
 		var err error
 		servedInvites, err = invite.NewService(inviteStore(wrapped, store), inviteKey)
 		require.NoError(t, err)
+		servedAgreements = newAgreements(t, agreementStore(wrapped, store))
 	}
 
 	logs := &lockedBuffer{}
 	cfg := httpapi.Config{
-		Service: served, Invites: servedInvites, DevLogin: true,
+		Service: served, Invites: servedInvites, Agreements: servedAgreements, DevLogin: true,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	for _, c := range configure {
@@ -180,7 +256,7 @@ func newBundle(t testing.TB, wrap func(*memory.Store) practice.Store, configure 
 	api, err := httpapi.New(ctx, cfg)
 	require.NoError(t, err)
 
-	b := &testBundle{t: t, api: api, store: store, svc: svc, invites: invites, logs: logs}
+	b := &testBundle{t: t, api: api, store: store, svc: svc, invites: invites, agreements: agreements, logs: logs}
 	b.spec = specOf(t, api)
 	b.nih = b.institutionByCode(demo.InstitutionCode)
 	b.phs = b.institutionByCode(demo.OtherInstitutionCode)
@@ -232,7 +308,8 @@ type response struct {
 }
 
 // do sends a request with an optional bearer token. A string or []byte
-// body is sent as it is, any other non-nil body as JSON.
+// body is sent as it is, a form with its Content-Type, any other non-nil
+// body as JSON.
 func (b *testBundle) do(method, path, token string, body any) response {
 	b.t.Helper()
 	return b.doWith(b.client, method, b.url+path, token, body)
@@ -244,12 +321,15 @@ func (b *testBundle) do(method, path, token string, body any) response {
 func (b *testBundle) doWith(c *http.Client, method, target, token string, body any) response {
 	b.t.Helper()
 	var data []byte
+	contentType := "application/json"
 	switch v := body.(type) {
 	case nil:
 	case string:
 		data = []byte(v)
 	case []byte:
 		data = v
+	case form:
+		data, contentType = v.data, v.contentType
 	default:
 		var err error
 		data, err = json.Marshal(v)
@@ -257,8 +337,8 @@ func (b *testBundle) doWith(c *http.Client, method, target, token string, body a
 	}
 	req, err := http.NewRequestWithContext(context.Background(), method, target, bytes.NewReader(data))
 	require.NoError(b.t, err)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if body != nil && contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -462,6 +542,8 @@ func (b *testBundle) state() string {
 		Staff         []practice.StaffMembership
 		Invitations   []invite.Invitation
 		Audit         []practice.AuditEntry
+		Agreements    []agreement.Agreement
+		Documents     []agreement.Document
 	}
 	var err error
 	all.Institutions, err = practice.All(func(p practice.PageRequest) (practice.Page[practice.Institution], error) {
@@ -503,6 +585,14 @@ func (b *testBundle) state() string {
 		return b.store.AuditEntries(ctx, practice.AuditFilter{Page: p})
 	})
 	require.NoError(b.t, err)
+	all.Agreements, err = practice.All(func(p practice.PageRequest) (agreement.Page, error) {
+		return b.store.Agreements(ctx, agreement.Filter{Page: p})
+	})
+	require.NoError(b.t, err)
+	all.Documents, err = practice.All(func(p practice.PageRequest) (practice.Page[agreement.Document], error) {
+		return b.store.Documents(ctx, agreement.DocumentFilter{Page: p})
+	})
+	require.NoError(b.t, err)
 	data, err := json.Marshal(all)
 	require.NoError(b.t, err)
 	return string(data)
@@ -528,4 +618,59 @@ func (b *testBundle) token(invitationID practice.ID) string {
 	require.True(b.t, ok, "the invitation is pending")
 	require.Len(b.t, m.Token, 43)
 	return m.Token
+}
+
+// form is a multipart/form-data request body.
+type form struct {
+	contentType string // with the boundary; empty to send none
+	data        []byte
+}
+
+// formPart is one part of a multipart/form-data body.
+type formPart struct {
+	// name is the part's form-data name.
+	name string
+	// filename is its filename parameter, quoted as a browser quotes it,
+	// if not empty.
+	filename string
+	// disposition, if not empty, is the part's whole Content-Disposition
+	// instead.
+	disposition string
+	// contentType is its Content-Type, if not empty.
+	contentType string
+	data        []byte
+}
+
+// multipartForm returns a multipart/form-data body of parts. Its writes to
+// memory cannot fail.
+func multipartForm(parts ...formPart) form {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for _, p := range parts {
+		h := textproto.MIMEHeader{}
+		switch {
+		case p.disposition != "":
+			h.Set("Content-Disposition", p.disposition)
+		case p.filename != "":
+			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, p.name, quoteEscaper.Replace(p.filename)))
+		default:
+			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"`, p.name))
+		}
+		if p.contentType != "" {
+			h.Set("Content-Type", p.contentType)
+		}
+		pw, _ := w.CreatePart(h)
+		_, _ = pw.Write(p.data)
+	}
+	_ = w.Close()
+	return form{contentType: w.FormDataContentType(), data: buf.Bytes()}
+}
+
+// quoteEscaper escapes a quoted parameter as mime/multipart does.
+var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"")
+
+// fileForm returns an upload of one document: the part file, named
+// filename, sent as a PDF whatever it holds.
+func fileForm(filename string, data []byte) form {
+	return multipartForm(formPart{name: "file", filename: filename, contentType: "application/pdf", data: data})
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/praksis/praksis/agreement"
 	"github.com/praksis/praksis/examples/demo"
 	"github.com/praksis/praksis/examples/server/httpapi"
 	"github.com/praksis/praksis/practice"
@@ -36,10 +37,13 @@ var matrixCallers = []struct {
 
 // matrixTargets are the resources the routes of the matrix name: the study
 // site NIH, the organisation OUS, a place of OUS, people who belong to NIH
-// or OUS only, and the pending invitation to OUS with its link's token.
+// or OUS only, the pending invitation to OUS with its link's token, and
+// NIH's agreements with OUS (see loadAgreements): the active one with its
+// document, and the draft.
 type matrixTargets struct {
 	nih, ous, place, teacher, ousReader string
 	invitation, token                   string
+	agreement, document, draft          string
 }
 
 // matrixRow is the request a route gets in the matrix, and the status each
@@ -136,6 +140,59 @@ var matrix = map[string]matrixRow{
 		return "/api/people/" + m.ousReader, map[string]any{"name": "Aisha Rahman", "email": demo.OUSReader.Email, "version": 1}
 	}, [13]int{401, 200, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403, 403}},
 
+	"POST /api/institutions/{id}/agreements": {func(m matrixTargets) (string, any) {
+		return "/api/institutions/" + m.nih + "/agreements", map[string]any{"organisationId": m.ous, "name": "Ny avtale",
+			"places": []any{map[string]any{"placeId": m.place}}, "period": map[string]any{"start": "2030-01-01"}}
+	}, [13]int{401, 201, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403}},
+	"GET /api/institutions/{id}/agreements": {func(m matrixTargets) (string, any) { return "/api/institutions/" + m.nih + "/agreements", nil },
+		[13]int{401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403}},
+	// A study site's staff list its agreements with an organisation at the
+	// study site's route, with ?organisationId=.
+	"GET /api/organisations/{id}/agreements": {func(m matrixTargets) (string, any) { return "/api/organisations/" + m.ous + "/agreements", nil },
+		[13]int{401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403}},
+	// To those who may not read it, an agreement does not exist, whoever
+	// asks once logged in.
+	"GET /api/agreements/{id}": {func(m matrixTargets) (string, any) { return "/api/agreements/" + m.agreement, nil },
+		[13]int{401, 200, 200, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404}},
+	"PUT /api/agreements/{id}": {func(m matrixTargets) (string, any) {
+		return "/api/agreements/" + m.agreement, map[string]any{"organisationId": m.ous, "name": "Ny avtale",
+			"places": []any{map[string]any{"placeId": m.place}}, "period": map[string]any{"start": "2020-01-01"}, "version": 1}
+	}, [13]int{401, 200, 403, 404, 404, 404, 404, 403, 404, 404, 404, 404, 404}},
+	// An organisation sees no drafts.
+	"POST /api/agreements/{id}/activate": {func(m matrixTargets) (string, any) {
+		return "/api/agreements/" + m.draft + "/activate", map[string]any{"version": 1}
+	}, [13]int{401, 200, 403, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404}},
+	"POST /api/agreements/{id}/terminate": {func(m matrixTargets) (string, any) {
+		return "/api/agreements/" + m.agreement + "/terminate", map[string]any{"version": 1}
+	}, [13]int{401, 200, 403, 404, 404, 404, 404, 403, 404, 404, 404, 404, 404}},
+	"POST /api/agreements/{id}/review": {func(m matrixTargets) (string, any) {
+		return "/api/agreements/" + m.agreement + "/review", map[string]any{"version": 1}
+	}, [13]int{401, 200, 403, 404, 404, 404, 404, 403, 404, 404, 404, 404, 404}},
+	"POST /api/agreements/{id}/documents": {func(m matrixTargets) (string, any) {
+		return "/api/agreements/" + m.agreement + "/documents", fileForm("Vedlegg.pdf", demoPDF)
+	}, [13]int{401, 201, 403, 404, 404, 404, 404, 403, 404, 404, 404, 404, 404}},
+	"GET /api/agreements/{id}/documents": {func(m matrixTargets) (string, any) { return "/api/agreements/" + m.agreement + "/documents", nil },
+		[13]int{401, 200, 200, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404}},
+	"GET /api/agreements/{id}/documents/{documentId}": {func(m matrixTargets) (string, any) {
+		return "/api/agreements/" + m.agreement + "/documents/" + m.document, nil
+	}, [13]int{401, 200, 200, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404}},
+	"DELETE /api/agreements/{id}/documents/{documentId}": {func(m matrixTargets) (string, any) {
+		return "/api/agreements/" + m.agreement + "/documents/" + m.document, nil
+	}, [13]int{401, 204, 403, 404, 404, 404, 404, 403, 404, 404, 404, 404, 404}},
+	"GET /api/institutions/{id}/coverage": {func(m matrixTargets) (string, any) {
+		return "/api/institutions/" + m.nih + "/coverage?placeId=" + m.place + "&start=2027-01-01&end=2027-06-30", nil
+	}, [13]int{401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403}},
+	"GET /api/institutions/{id}/orderable": {func(m matrixTargets) (string, any) {
+		return "/api/institutions/" + m.nih + "/orderable?organisationId=" + m.ous + "&start=2027-01-01&end=2027-06-30", nil
+	}, [13]int{401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403}},
+	"GET /api/institutions/{id}/consistency": {func(m matrixTargets) (string, any) {
+		return "/api/institutions/" + m.nih + "/consistency?asOf=2027-01-01", nil
+	}, [13]int{401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403}},
+	// As the change itself: any study site's practice administrator.
+	"POST /api/places/{id}/changes/preview": {func(m matrixTargets) (string, any) {
+		return "/api/places/" + m.place + "/changes/preview", map[string]any{"from": "2030-01-01", "name": "Nytt navn"}
+	}, [13]int{401, 200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403}},
+
 	"POST /auth/logout": {path("/auth/logout"), [13]int{204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204}},
 	"POST /auth/dev-login": {func(matrixTargets) (string, any) {
 		return "/auth/dev-login", map[string]any{"email": demo.OUSReader.Email}
@@ -187,11 +244,28 @@ func targetsOf(b *testBundle) matrixTargets {
 	tree, err := b.svc.Tree(ctx, practice.Actor{}, b.ous.ID, demo.Since)
 	require.NoError(b.t, err)
 	inv := b.pendingInvitation(b.ous.ID, demo.PendingInvitee.Email)
-	return matrixTargets{
+	m := matrixTargets{
 		nih: b.nih.ID.String(), ous: b.ous.ID.String(), place: tree.Roots[0].ID.String(),
 		teacher: b.personID(demo.Teacher).String(), ousReader: b.personID(demo.OUSReader).String(),
 		invitation: inv.ID.String(), token: b.token(inv.ID),
 	}
+	ags, err := b.store.Agreements(ctx, agreement.Filter{InstitutionID: b.nih.ID})
+	require.NoError(b.t, err)
+	for _, ag := range ags.Items {
+		switch ag.Status {
+		case agreement.Active:
+			m.agreement = ag.ID.String()
+			docs, err := b.store.Documents(ctx, agreement.DocumentFilter{AgreementID: ag.ID})
+			require.NoError(b.t, err)
+			require.Len(b.t, docs.Items, 1)
+			m.document = docs.Items[0].ID.String()
+		case agreement.Draft:
+			m.draft = ag.ID.String()
+		}
+	}
+	require.NotEmpty(b.t, m.agreement)
+	require.NotEmpty(b.t, m.draft)
+	return m
 }
 
 // TestAuthorisationMatrix sends every route the server serves as every kind

@@ -17,6 +17,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/danielgtaylor/huma/v2/validation"
 
+	"github.com/praksis/praksis/agreement"
 	"github.com/praksis/praksis/invite"
 	"github.com/praksis/praksis/practice"
 )
@@ -88,13 +89,17 @@ func (roleSchema) Schema(huma.Registry) *huma.Schema {
 func newAPI(mux humago.Mux) huma.API {
 	registry := huma.NewMapRegistry(schemaPrefix, huma.DefaultSchemaNamer)
 	for t, alias := range map[reflect.Type]reflect.Type{
-		reflect.TypeFor[practice.Date]():        reflect.TypeFor[dateSchema](),
-		reflect.TypeFor[practice.ID]():          reflect.TypeFor[idSchema](),
-		reflect.TypeFor[practice.NationalID]():  reflect.TypeFor[nationalIDSchema](),
-		reflect.TypeFor[practice.Right]():       reflect.TypeFor[rightSchema](),
-		reflect.TypeFor[practice.StaffRole]():   reflect.TypeFor[roleSchema](),
-		reflect.TypeFor[invite.State]():         reflect.TypeFor[stateSchema](),
-		reflect.TypeFor[practice.AuditAction](): reflect.TypeFor[auditActionSchema](),
+		reflect.TypeFor[practice.Date]():         reflect.TypeFor[dateSchema](),
+		reflect.TypeFor[practice.ID]():           reflect.TypeFor[idSchema](),
+		reflect.TypeFor[practice.NationalID]():   reflect.TypeFor[nationalIDSchema](),
+		reflect.TypeFor[practice.Right]():        reflect.TypeFor[rightSchema](),
+		reflect.TypeFor[practice.StaffRole]():    reflect.TypeFor[roleSchema](),
+		reflect.TypeFor[invite.State]():          reflect.TypeFor[stateSchema](),
+		reflect.TypeFor[practice.AuditAction]():  reflect.TypeFor[auditActionSchema](),
+		reflect.TypeFor[agreement.Status]():      reflect.TypeFor[agreementStatusSchema](),
+		reflect.TypeFor[agreement.Reason]():      reflect.TypeFor[reasonSchema](),
+		reflect.TypeFor[agreement.FindingKind](): reflect.TypeFor[findingKindSchema](),
+		reflect.TypeFor[agreement.EffectKind]():  reflect.TypeFor[effectKindSchema](),
 	} {
 		registry.RegisterTypeAlias(t, alias)
 	}
@@ -173,11 +178,16 @@ var (
 	maximumPrefix       = strings.TrimSuffix(validation.MsgExpectedMaximumNumber, "%v")
 	minLengthPrefix     = strings.TrimSuffix(validation.MsgExpectedMinLength, "%d")
 	maxLengthPrefix     = strings.TrimSuffix(validation.MsgExpectedMaxLength, "%d")
+	oneOfPrefix, _, _   = strings.Cut(validation.MsgExpectedOneOf, "%s")
 )
 
 // unknownQueryMessage is huma's text for a query parameter that the
 // operation does not have.
 const unknownQueryMessage = "unknown query parameter"
+
+// missingQueryMessage is huma's text for a required query parameter that
+// the request does not have.
+const missingQueryMessage = "required query parameter is missing"
 
 // fieldRule turns the text of one of huma's validation errors into the
 // rule and message of this API. The message never quotes the value; a
@@ -206,7 +216,7 @@ func fieldRule(msg string) (rule, message string) {
 		return "uuid", "must be a UUID such as " + uuidExample
 	case msg == tokenPatternMessage:
 		return "token", "must be the token of an invitation's link: 43 characters of base64url"
-	case strings.HasPrefix(msg, requiredPrefix):
+	case strings.HasPrefix(msg, requiredPrefix), msg == missingQueryMessage:
 		return "required", "is required"
 	case strings.HasPrefix(msg, minimumPrefix):
 		return "range", "must be at least " + plainNumber(strings.TrimPrefix(msg, minimumPrefix))
@@ -216,6 +226,9 @@ func fieldRule(msg string) (rule, message string) {
 		return "min", "must be at least " + strings.TrimPrefix(msg, minLengthPrefix) + " characters"
 	case strings.HasPrefix(msg, maxLengthPrefix):
 		return "max", "must be at most " + strings.TrimPrefix(msg, maxLengthPrefix) + " characters"
+	case strings.HasPrefix(msg, oneOfPrefix):
+		// The values are the document's enumeration.
+		return "oneof", "must be one of: " + strings.TrimSuffix(strings.TrimPrefix(msg, oneOfPrefix), `"`)
 	}
 	return "invalid", "is not valid here"
 }
@@ -376,6 +389,13 @@ type operation struct {
 	// acceptAnyQuery lets the operation take query parameters it does not
 	// name, as an identity provider's callback must.
 	acceptAnyQuery bool
+	// requestBody, if not nil, documents the body of an operation whose
+	// handler reads the body itself, such as a multipart upload; the
+	// operation may answer 413, 415 and 422 as one with a JSON body does.
+	requestBody *huma.RequestBody
+	// content, if not nil, documents the body of the answer of an operation
+	// whose handler writes it itself, such as a download.
+	content map[string]*huma.MediaType
 }
 
 // register adds the operation op with handler h to the API. h's errors are
@@ -391,7 +411,7 @@ func register[I, O any](s *Server, op operation, h func(context.Context, *I) (*O
 	if op.method != http.MethodGet && op.method != http.MethodHead {
 		statuses = append(statuses, http.StatusForbidden)
 	}
-	if _, ok := in.FieldByName("Body"); ok {
+	if _, ok := in.FieldByName("Body"); ok || op.requestBody != nil {
 		statuses = append(statuses, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity)
 	}
 	statuses = append(statuses, op.errors...)
@@ -404,6 +424,13 @@ func register[I, O any](s *Server, op operation, h func(context.Context, *I) (*O
 				Description: "The request's ID in the server's log.", Schema: &huma.Schema{Type: huma.TypeString}}},
 			Content: map[string]*huma.MediaType{problemMedia: {Schema: &huma.Schema{Ref: problemSchema}}},
 		}
+	}
+	if op.content != nil {
+		status := op.status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		responses[fmt.Sprint(status)] = &huma.Response{Description: http.StatusText(status), Content: op.content}
 	}
 	hop := huma.Operation{
 		OperationID: op.id, Method: op.method, Path: op.path, Summary: op.summary, Description: op.description,
@@ -419,6 +446,16 @@ func register[I, O any](s *Server, op operation, h func(context.Context, *I) (*O
 		}
 		return out, nil
 	})
+	if op.requestBody != nil {
+		// Set after huma.Register, which would otherwise read and decode the
+		// body itself.
+		item := s.api.OpenAPI().Paths[op.path]
+		for _, o := range []*huma.Operation{item.Post, item.Put, item.Patch} {
+			if o != nil && o.OperationID == op.id {
+				o.RequestBody = op.requestBody
+			}
+		}
+	}
 }
 
 // paramNames lists the names of the parameters of input type t (and its

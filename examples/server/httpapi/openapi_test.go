@@ -15,6 +15,7 @@ import (
 	"github.com/praksis/praksis/examples/server/httpapi"
 	"github.com/praksis/praksis/invite"
 	"github.com/praksis/praksis/practice"
+	"github.com/praksis/praksis/storage/memory"
 )
 
 // TestOpenAPIDocument checks the document the server serves: that an
@@ -149,7 +150,8 @@ func TestRoutesOfADefaultServer(t *testing.T) {
 	t.Parallel()
 	invites, err := invite.NewService(nil, inviteKey)
 	require.NoError(t, err)
-	api, err := httpapi.New(t.Context(), httpapi.Config{Service: practice.NewService(nil), Invites: invites})
+	api, err := httpapi.New(t.Context(), httpapi.Config{Service: practice.NewService(nil), Invites: invites,
+		Agreements: newAgreements(t, memory.New())})
 	require.NoError(t, err)
 	var routes []string
 	for _, r := range api.Routes() {
@@ -162,4 +164,5 @@ func TestRoutesOfADefaultServer(t *testing.T) {
 	require.NotContains(t, routes, "GET /auth/invitation/{token}", "only with OpenID Connect")
 	require.NotContains(t, routes, "POST /auth/dev-accept", "only when enabled")
 	require.Contains(t, routes, "POST /api/organisations/{id}/invitations")
+	require.Contains(t, routes, "POST /api/agreements/{id}/documents")
 }

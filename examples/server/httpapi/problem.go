@@ -119,9 +119,10 @@ func internalProblem(cause error) *Problem {
 
 // errorKinds is the one table that maps errors to kinds of problem, and so
 // to HTTP statuses; the first entry that matches wins, and an error that
-// matches none is a 500. problemFor adjusts two cells: ErrForbidden is 401
-// for an anonymous caller, and a validation error that names only query
-// parameters is 400.
+// matches none is a 500. problemFor adjusts three cells: ErrForbidden is
+// 401 for an anonymous caller, a validation error that names only query
+// parameters is 400, and one that names content too large (rule
+// "max-size", such as a document) is 413.
 var errorKinds = []struct {
 	is  func(error) bool
 	typ string
@@ -131,6 +132,9 @@ var errorKinds = []struct {
 	{isA(practice.ErrConflict), typeConflict},   // 409
 	{isA(practice.ErrForbidden), typeForbidden}, // 403
 }
+
+// ruleMaxSize is the rule of content larger than allowed.
+const ruleMaxSize = "max-size"
 
 func isValidation(err error) bool {
 	var v *practice.ValidationError
@@ -145,7 +149,9 @@ func isA(target error) func(error) bool {
 // errorKinds. anonymous tells that nobody is logged in: a refusal is then
 // 401, since logging in may help. queryParams are the names of the
 // operation's query parameters: a validation error that names only those
-// is 400, as any bad query parameter is. The detail of a domain error is
+// is 400, as any bad query parameter is. A validation error that names
+// content larger than allowed (rule "max-size") is 413, as any body too
+// large is, with its errors. The detail of a domain error is
 // practice.Message(err), never the text of a wrapped chain.
 func problemFor(err error, anonymous bool, queryParams []string) *Problem {
 	var p *Problem
@@ -166,8 +172,11 @@ func problemFor(err error, anonymous bool, queryParams []string) *Problem {
 			var v *practice.ValidationError
 			errors.As(err, &v)
 			p.Errors = v.Fields
-			if onlyQuery(v.Fields, queryParams) {
+			switch {
+			case onlyQuery(v.Fields, queryParams):
 				p.Type, p.Status, p.Title = typeBadRequest, http.StatusBadRequest, kinds[typeBadRequest].title
+			case slices.ContainsFunc(v.Fields, func(f practice.FieldError) bool { return f.Rule == ruleMaxSize }):
+				p.Type, p.Status, p.Title = typeTooLarge, http.StatusRequestEntityTooLarge, kinds[typeTooLarge].title
 			}
 		}
 		return p

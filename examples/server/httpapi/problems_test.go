@@ -322,15 +322,18 @@ func TestNewRefusesABadLoginKey(t *testing.T) {
 	store := memory.New()
 	invites, err := invite.NewService(store, inviteKey)
 	require.NoError(t, err)
+	agreements := newAgreements(t, store)
 	_, err = httpapi.New(t.Context(), httpapi.Config{
-		Service: practice.NewService(store), Invites: invites, LoginKey: []byte("too short"),
+		Service: practice.NewService(store), Invites: invites, Agreements: agreements, LoginKey: []byte("too short"),
 		OIDC: &httpapi.OIDCConfig{IssuerURL: p.srv.URL, ClientID: p.clientID, RedirectURL: "http://127.0.0.1/auth/callback"},
 	})
 	require.ErrorContains(t, err, "32 bytes")
-	_, err = httpapi.New(t.Context(), httpapi.Config{Invites: invites})
+	_, err = httpapi.New(t.Context(), httpapi.Config{Invites: invites, Agreements: agreements})
 	require.ErrorContains(t, err, "Config.Service is required")
-	_, err = httpapi.New(t.Context(), httpapi.Config{Service: practice.NewService(store)})
+	_, err = httpapi.New(t.Context(), httpapi.Config{Service: practice.NewService(store), Agreements: agreements})
 	require.ErrorContains(t, err, "Config.Invites is required")
+	_, err = httpapi.New(t.Context(), httpapi.Config{Service: practice.NewService(store), Invites: invites})
+	require.ErrorContains(t, err, "Config.Agreements is required")
 }
 
 // TestLogsOfProblems checks the log lines of refused requests: no value

@@ -15,6 +15,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/praksis/praksis/agreement"
 	"github.com/praksis/praksis/invite"
 	"github.com/praksis/praksis/practice"
 )
@@ -22,7 +23,8 @@ import (
 // LoginKeySize is the size of Config.LoginKey: an AES-256 key.
 const LoginKeySize = 32
 
-// Config configures a [Server]. Service and Invites are required.
+// Config configures a [Server]. Service, Invites and Agreements are
+// required.
 type Config struct {
 	// Service runs every use case and checks every right. The server holds
 	// no store: it reaches the data only through the service.
@@ -31,6 +33,10 @@ type Config struct {
 	// and accepting one through its link. Its mails link to
 	// /auth/invitation/{token} on this server's public address.
 	Invites *invite.Service
+	// Agreements runs the agreements between study sites and practice
+	// organisations, their documents, coverage, the consistency report and
+	// the preview of a restructuring.
+	Agreements *agreement.Service
 	// Logger receives the request log and errors (default: discard).
 	Logger *slog.Logger
 	// SecureCookies marks the session and login cookies Secure: set it
@@ -62,17 +68,19 @@ type Config struct {
 
 // Server is the HTTP API. It is an http.Handler.
 type Server struct {
-	svc      *practice.Service
-	invites  *invite.Service
-	log      *slog.Logger
-	secure   bool
-	now      func() time.Time
-	loc      *time.Location
-	sessions *sessions
-	oidc     *oidcLogin
-	api      huma.API
-	routes   []Route
-	handler  http.Handler
+	svc         *practice.Service
+	invites     *invite.Service
+	agreements  *agreement.Service
+	maxDocument int64
+	log         *slog.Logger
+	secure      bool
+	now         func() time.Time
+	loc         *time.Location
+	sessions    *sessions
+	oidc        *oidcLogin
+	api         huma.API
+	routes      []Route
+	handler     http.Handler
 	openAPIState
 }
 
@@ -97,7 +105,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Invites == nil {
 		return nil, errors.New("httpapi: Config.Invites is required")
 	}
-	s := &Server{svc: cfg.Service, invites: cfg.Invites, log: cfg.Logger, secure: cfg.SecureCookies, now: cfg.Now, loc: cfg.Location}
+	if cfg.Agreements == nil {
+		return nil, errors.New("httpapi: Config.Agreements is required")
+	}
+	s := &Server{svc: cfg.Service, invites: cfg.Invites, agreements: cfg.Agreements, maxDocument: cfg.Agreements.MaxDocumentSize(),
+		log: cfg.Logger, secure: cfg.SecureCookies, now: cfg.Now, loc: cfg.Location}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -131,6 +143,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	mux := &recordingMux{ServeMux: http.NewServeMux()}
 	s.api = newAPI(mux)
 	s.register(cfg.DevLogin)
+	s.registerAgreements()
 	mux.HandleFunc("GET /openapi.json", s.openAPIDocument)
 	s.routes = mux.routes
 	// huma documents its own error model whether or not an operation uses
