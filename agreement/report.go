@@ -75,10 +75,6 @@ func BuiltinChecks() []Check { return []Check{checkStructure, checkExpiring} }
 
 func agreementObject(a Agreement) Object { return Object{Type: "agreement", ID: a.ID, Name: a.Name} }
 
-func placeObject(st *Structure, id practice.ID, d practice.Date) Object {
-	return Object{Type: "place", ID: id, Name: st.Name(id, d)}
-}
-
 // checkStructure finds, for each agreement in force on the report's date,
 // the places its coverage lost or that changed since it was last reviewed.
 func checkStructure(_ context.Context, in *ReportInput) ([]Finding, error) {
@@ -86,6 +82,7 @@ func checkStructure(_ context.Context, in *ReportInput) ([]Finding, error) {
 	st, asOf := in.Structure, dayOf(in.AsOf)
 	var now, then []int32 // reused
 	var ns []named
+	nbDate, enDate := memoDate(nbDate), memoDate(enDate)
 	for _, ag := range in.Agreements {
 		if !ag.InForce(in.AsOf) {
 			continue
@@ -93,7 +90,7 @@ func checkStructure(_ context.Context, in *ReportInput) ([]Finding, error) {
 		add := func(kind FindingKind, n int32, on practice.Date, nb, en string) {
 			f := Finding{Kind: kind, On: on, Objects: []Object{agreementObject(ag)}, Text: Text{NB: nb, EN: en}}
 			if n >= 0 {
-				f.Objects = append(f.Objects, placeObject(st, st.ids[n], in.AsOf))
+				f.Objects = append(f.Objects, Object{Type: "place", ID: st.ids[n], Name: st.nameOf(n, asOf)})
 			}
 			out = append(out, f)
 		}
@@ -105,7 +102,7 @@ func checkStructure(_ context.Context, in *ReportInput) ([]Finding, error) {
 			if v, ok := st.exists(n, asOf); ok && st.vers[v].Closed {
 				reported = append(reported, n)
 				on := st.vers[v].From
-				name := st.Name(st.ids[n], on.AddDays(-1))
+				name := st.nameOf(n, dayOf(on)-1)
 				add(FindingPlaceClosed, n, on,
 					"Avtalen «"+ag.Name+"» omfatter «"+name+"», som ble nedlagt "+nbDate(on)+".",
 					"The agreement “"+ag.Name+"” covers “"+name+"”, which was closed on "+enDate(on)+".")
@@ -128,7 +125,7 @@ func checkStructure(_ context.Context, in *ReportInput) ([]Finding, error) {
 					continue
 				}
 				on := st.leftOn(ns, n, since, asOf, reviewed)
-				name := st.Name(st.ids[n], on.AddDays(-1))
+				name := st.nameOf(n, dayOf(on)-1)
 				if v, ok := st.exists(n, asOf); ok && st.vers[v].Closed {
 					add(FindingPlaceClosed, n, on,
 						"«"+name+"», som avtalen «"+ag.Name+"» omfattet, ble nedlagt "+nbDate(on)+".",
@@ -150,7 +147,7 @@ func checkStructure(_ context.Context, in *ReportInput) ([]Finding, error) {
 				} else {
 					continue
 				}
-				name := st.Name(st.ids[n], in.AsOf)
+				name := st.nameOf(n, asOf)
 				add(FindingChanged, n, on,
 					"«"+name+"» under avtalen «"+ag.Name+"» er endret "+nbDate(on)+", etter at avtalen sist ble gjennomgått "+nbDate(ag.ReviewedOn)+".",
 					"“"+name+"” under the agreement “"+ag.Name+"” changed on "+enDate(on)+", after the agreement was last reviewed on "+enDate(ag.ReviewedOn)+".")
@@ -241,6 +238,20 @@ func nbDate(d practice.Date) string {
 // enDate returns d as English writes it: 1 February 2027.
 func enDate(d practice.Date) string {
 	return strconv.Itoa(d.Day()) + " " + d.Month().String() + " " + strconv.Itoa(d.Year())
+}
+
+// memoDate returns format, remembering what it returned for each date: a
+// report writes the same few hundred dates many times.
+func memoDate(format func(practice.Date) string) func(practice.Date) string {
+	seen := map[practice.Date]string{}
+	return func(d practice.Date) string {
+		if s, ok := seen[d]; ok {
+			return s
+		}
+		s := format(d)
+		seen[d] = s
+		return s
+	}
 }
 
 // daysBetween returns the number of days from d to e.

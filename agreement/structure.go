@@ -50,8 +50,23 @@ type state struct {
 // children returns the open children of the place at position k.
 func (st *state) children(k int32) []int32 { return st.kids[st.start[k]:st.start[k+1]] }
 
-// dayOf returns d as a number of days.
-func dayOf(d practice.Date) int32 { return int32(d.Time().Unix() / 86400) }
+// dayOf returns d as a number of days since 1970-01-01 (the days from the
+// civil date, by Howard Hinnant's algorithm: no time.Time is made).
+func dayOf(d practice.Date) int32 {
+	y, m := d.Year(), int(d.Month())
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d.Day() - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int32(era*146097 + doe - 719468)
+}
 
 // NewStructure returns the structure of the given versions, of any places
 // and organisations, in any order; it is quickest on each place's versions
@@ -81,14 +96,14 @@ func newStructure(vers []practice.PlaceVersion) (*Structure, bool) {
 			}
 			continue
 		}
-		if _, seen := s.index[v.PlaceID]; seen {
-			return nil, false
-		}
 		s.index[v.PlaceID] = int32(len(s.ids))
 		s.ids = append(s.ids, v.PlaceID)
 		s.first = append(s.first, int32(i))
 	}
 	s.first = append(s.first, int32(len(vers)))
+	if len(s.index) != len(s.ids) {
+		return nil, false // a place's versions are not together
+	}
 	// Union-find over the parent links of every version.
 	up := make([]int32, len(s.ids))
 	for i := range up {
@@ -104,7 +119,10 @@ func newStructure(vers []practice.PlaceVersion) (*Structure, bool) {
 	for n := range s.ids {
 		for i := s.first[n]; i < s.first[n+1]; i++ {
 			s.parent[i] = -1
-			if p, ok := s.index[vers[i].ParentID]; ok && !vers[i].ParentID.IsZero() {
+			if vers[i].ParentID.IsZero() {
+				continue
+			}
+			if p, ok := s.index[vers[i].ParentID]; ok {
 				s.parent[i] = p
 				if a, b := find(int32(n)), find(p); a != b {
 					up[a] = b
@@ -201,7 +219,11 @@ func (s *Structure) Name(place practice.ID, d practice.Date) string {
 	if !ok {
 		return ""
 	}
-	if i, ok := s.exists(n, dayOf(d)); ok {
+	return s.nameOf(n, dayOf(d))
+}
+
+func (s *Structure) nameOf(n, day int32) string {
+	if i, ok := s.exists(n, day); ok {
 		return s.vers[i].Name
 	}
 	return s.vers[s.first[n]].Name

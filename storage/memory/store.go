@@ -75,7 +75,11 @@ type data struct {
 	audit       auditData
 	invitations invitationData
 	agreements  agreementData // agreement.AgreementStore
-	documents   documentData  // agreement.DocumentStore and agreement.Blobs
+	// orgVersions caches each organisation's place versions, for
+	// Coverage; AddPlaceVersion drops an organisation's, and so does its
+	// undo.
+	orgVersions versionCache
+	documents   documentData // agreement.DocumentStore and agreement.Blobs
 	events      outboxData
 }
 
