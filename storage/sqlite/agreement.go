@@ -235,7 +235,7 @@ func (s *Store) missingPlace(ctx context.Context, places []agreement.Covered) pr
 		ids[i] = p.PlaceID.String()
 	}
 	var found []string
-	err := s.reader(ctx).NewSelect().Table("places").Column("id").Where("id IN (?)", bun.In(ids)).Scan(ctx, &found)
+	err := s.reader(ctx).NewSelect().Table("places").Column("id").Where("id IN (?)", bun.List(ids)).Scan(ctx, &found)
 	if err == nil {
 		known := make(map[string]bool, len(found))
 		for _, id := range found {
@@ -264,7 +264,7 @@ func (s *Store) Agreement(ctx context.Context, id practice.ID) (agreement.Agreem
 			return err
 		}
 		as := []agreement.Agreement{a}
-		if err := s.readCovered(ctx, as, bun.In([]string{id.String()})); err != nil {
+		if err := s.readCovered(ctx, as, bun.List([]string{id.String()})); err != nil {
 			return err
 		}
 		a = as[0]
@@ -307,7 +307,7 @@ func (s *Store) Agreements(ctx context.Context, f agreement.Filter) (agreement.P
 		for i, a := range page.Items {
 			ids[i] = a.ID.String()
 		}
-		return s.readCovered(ctx, page.Items, bun.In(ids))
+		return s.readCovered(ctx, page.Items, bun.List(ids))
 	})
 	return page, err
 }
