@@ -73,21 +73,9 @@ func TestZipThatIsNotAWordDocument(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	ag := w.create(t, w.input(w.clinic))
-	zipOf := func(files ...string) []byte {
-		var buf bytes.Buffer
-		zw := zip.NewWriter(&buf)
-		for i := 0; i < len(files); i += 2 {
-			f, err := zw.Create(files[i])
-			require.NoError(t, err)
-			_, err = f.Write([]byte(files[i+1]))
-			require.NoError(t, err)
-		}
-		require.NoError(t, zw.Close())
-		return buf.Bytes()
-	}
 	for name, b := range map[string][]byte{
-		"an executable in a zip": zipOf("word/setup.exe", "MZ\x90\x00"+strings.Repeat("\x00", 200)),
-		"a macro-enabled document": zipOf(
+		"an executable in a zip": zipOf(t, "word/setup.exe", "MZ\x90\x00"+strings.Repeat("\x00", 200)),
+		"a macro-enabled document": zipOf(t,
 			"[Content_Types].xml", `<Types><Override PartName="/word/document.xml" ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>`,
 			"word/document.xml", "<w:document/>",
 			"word/vbaProject.bin", "\xd0\xcf\x11\xe0"),
@@ -195,19 +183,7 @@ func TestWellPackagedDocuments(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	ag := w.create(t, w.input(w.clinic))
-	zipOf := func(files ...string) []byte {
-		var buf bytes.Buffer
-		zw := zip.NewWriter(&buf)
-		for i := 0; i < len(files); i += 2 {
-			f, err := zw.Create(files[i])
-			require.NoError(t, err)
-			_, err = f.Write([]byte(files[i+1]))
-			require.NoError(t, err)
-		}
-		require.NoError(t, zw.Close())
-		return buf.Bytes()
-	}
-	docx := zipOf(
+	docx := zipOf(t,
 		"[Content_Types].xml", `<Types><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`,
 		"_rels/.rels", "<Relationships/>",
 		"word/document.xml", "<w:document/>")
@@ -252,4 +228,19 @@ func TestRightBeforeInput(t *testing.T) {
 	requireCode(t, err, practice.ErrForbidden, "a planner's bad upload is refused for the right")
 	_, err = w.svc.AddDocument(w.ctx, w.admin, ag.ID, " ", strings.NewReader("x"))
 	requireField(t, err, "name", "required")
+}
+
+// zipOf returns a zip file of the given names and contents, in pairs.
+func zipOf(t *testing.T, files ...string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for i := 0; i < len(files); i += 2 {
+		f, err := zw.Create(files[i])
+		require.NoError(t, err)
+		_, err = f.Write([]byte(files[i+1]))
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	return buf.Bytes()
 }

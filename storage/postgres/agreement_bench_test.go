@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/praksis/praksis/agreement"
 	"github.com/praksis/praksis/practice"
+	"github.com/praksis/praksis/storage/storagetest"
 )
 
 // statementCounter is a pgx.QueryTracer that counts the statements sent.
@@ -52,7 +52,7 @@ func counted(b testing.TB, bundle *testBundle) (*Store, *statementCounter) {
 func BenchmarkCoverage(b *testing.B) {
 	b.Run("place", func(b *testing.B) {
 		s, bundle := setup(b)
-		inst, places := coveragePlace(b, s)
+		inst, places := storagetest.LoadOrganisation(b, s)
 		benchCoverage(b, bundle, agreement.CoverageFilter{InstitutionID: inst, PlaceID: places[len(places)-1]}, 10, 55)
 	})
 	b.Run("report", func(b *testing.B) {
@@ -82,62 +82,8 @@ func benchCoverage(b *testing.B, bundle *testBundle, f agreement.CoverageFilter,
 		}
 		n++
 	}
-	b.ReportMetric(float64(c.n.Load())/float64(n), "queries/op")
+	b.ReportMetric(float64(c.n.Load())/float64(n), "statements/op")
 	b.ReportMetric(float64(time.Since(start).Microseconds())/float64(n), "us/op")
-}
-
-// coveragePlace stores, through the store, an institution and an
-// organisation with 50 places (5 at the top, 9 under each; 5 of them moved
-// to another parent in 2027) and 10 active agreements of the institution
-// with it, each naming 1 to 5 places, one of them with Only, and with 2
-// terms. It returns the institution and the places.
-func coveragePlace(b *testing.B, s *Store) (practice.ID, []practice.ID) {
-	b.Helper()
-	ctx := context.Background()
-	now := time.Now().UTC()
-	inst := practice.Institution{ID: practice.NewID(), Name: "Universitetet i Sørøst", Code: "USN", Version: 1, CreatedAt: now, UpdatedAt: now}
-	org := practice.Organisation{ID: practice.NewID(), Name: "Sykehuset i Vestfold HF", OrgNumber: "974760673", Version: 1, CreatedAt: now, UpdatedAt: now}
-	start := practice.NewDate(2026, time.January, 1)
-	var places, tops []practice.ID
-	require.NoError(b, s.InTx(ctx, func(ctx context.Context) error {
-		require.NoError(b, s.CreateInstitution(ctx, inst))
-		require.NoError(b, s.CreateOrganisation(ctx, org))
-		add := func(name string, parent practice.ID) practice.ID {
-			p := practice.Place{ID: practice.NewID(), OrganisationID: org.ID, Version: 1, CreatedAt: now, UpdatedAt: now}
-			require.NoError(b, s.CreatePlace(ctx, p))
-			require.NoError(b, s.AddPlaceVersion(ctx, practice.PlaceVersion{PlaceID: p.ID, From: start, Name: name, ParentID: parent, CreatedAt: now}))
-			places = append(places, p.ID)
-			return p.ID
-		}
-		for i := range 5 {
-			top := add(fmt.Sprintf("Klinikk %d", i), practice.NilID)
-			tops = append(tops, top)
-			for j := range 9 {
-				add(fmt.Sprintf("Avdeling %d.%d", i, j), top)
-			}
-		}
-		for i := range 5 { // a restructuring: a place of each clinic moves to the next
-			v := practice.PlaceVersion{PlaceID: places[i*10+1], From: practice.NewDate(2027, time.January, 1),
-				Name: fmt.Sprintf("Avdeling %d.0", i), ParentID: tops[(i+1)%5], CreatedAt: now}
-			require.NoError(b, s.AddPlaceVersion(ctx, v))
-		}
-		for i := range 10 {
-			a := agreement.Agreement{ID: practice.NewID(), InstitutionID: inst.ID, OrganisationID: org.ID,
-				Name:       fmt.Sprintf("Samarbeidsavtale %d", i),
-				Period:     practice.Period{Start: practice.NewDate(2026, time.August, 1), End: practice.NewDate(2029, time.July, 31)},
-				Status:     agreement.Active,
-				ReviewedOn: practice.NewDate(2026, time.June, 1),
-				Terms: []agreement.Term{{Programme: "SYKEPLEIE", AcademicYear: 2026, Students: 8, AtOnce: 4},
-					{Programme: "SYKEPLEIE", AcademicYear: 2027, Students: 8, AtOnce: 4}},
-				Version: 1, CreatedAt: now, UpdatedAt: now}
-			for j := range i%5 + 1 {
-				a.Places = append(a.Places, agreement.Covered{PlaceID: places[(i*5+j*7)%len(places)], Only: j == 1})
-			}
-			require.NoError(b, s.CreateAgreement(ctx, a))
-		}
-		return nil
-	}))
-	return inst.ID, places
 }
 
 // coverageReport stores, in SQL, an institution with 20,000 active

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/praksis/praksis/agreement"
 	"github.com/praksis/praksis/practice"
 )
@@ -166,6 +168,60 @@ func LoadNational(tb testing.TB, s agreement.Store, sc Scale) practice.ID {
 
 func sortCovered(cs []agreement.Covered) {
 	slices.SortFunc(cs, func(a, b agreement.Covered) int { return a.PlaceID.Compare(b.PlaceID) })
+}
+
+// LoadOrganisation stores into s, through the store, an institution and an
+// organisation with 50 places (5 at the top, 9 under each; 5 of them moved
+// to another parent in 2027) and 10 active agreements of the institution
+// with it, each naming 1 to 5 places, one of them with Only, and with 2
+// terms. It returns the institution and the places.
+func LoadOrganisation(b testing.TB, s agreement.Store) (practice.ID, []practice.ID) {
+	b.Helper()
+	ctx := context.Background()
+	now := time.Now().UTC()
+	inst := practice.Institution{ID: practice.NewID(), Name: "Universitetet i Sørøst", Code: "USN", Version: 1, CreatedAt: now, UpdatedAt: now}
+	org := practice.Organisation{ID: practice.NewID(), Name: "Sykehuset i Vestfold HF", OrgNumber: "974760673", Version: 1, CreatedAt: now, UpdatedAt: now}
+	start := practice.NewDate(2026, time.January, 1)
+	var places, tops []practice.ID
+	require.NoError(b, s.InTx(ctx, func(ctx context.Context) error {
+		require.NoError(b, s.CreateInstitution(ctx, inst))
+		require.NoError(b, s.CreateOrganisation(ctx, org))
+		add := func(name string, parent practice.ID) practice.ID {
+			p := practice.Place{ID: practice.NewID(), OrganisationID: org.ID, Version: 1, CreatedAt: now, UpdatedAt: now}
+			require.NoError(b, s.CreatePlace(ctx, p))
+			require.NoError(b, s.AddPlaceVersion(ctx, practice.PlaceVersion{PlaceID: p.ID, From: start, Name: name, ParentID: parent, CreatedAt: now}))
+			places = append(places, p.ID)
+			return p.ID
+		}
+		for i := range 5 {
+			top := add(fmt.Sprintf("Klinikk %d", i), practice.NilID)
+			tops = append(tops, top)
+			for j := range 9 {
+				add(fmt.Sprintf("Avdeling %d.%d", i, j), top)
+			}
+		}
+		for i := range 5 { // a restructuring: a place of each clinic moves to the next
+			v := practice.PlaceVersion{PlaceID: places[i*10+1], From: practice.NewDate(2027, time.January, 1),
+				Name: fmt.Sprintf("Avdeling %d.0", i), ParentID: tops[(i+1)%5], CreatedAt: now}
+			require.NoError(b, s.AddPlaceVersion(ctx, v))
+		}
+		for i := range 10 {
+			a := agreement.Agreement{ID: practice.NewID(), InstitutionID: inst.ID, OrganisationID: org.ID,
+				Name:       fmt.Sprintf("Samarbeidsavtale %d", i),
+				Period:     practice.Period{Start: practice.NewDate(2026, time.August, 1), End: practice.NewDate(2029, time.July, 31)},
+				Status:     agreement.Active,
+				ReviewedOn: practice.NewDate(2026, time.June, 1),
+				Terms: []agreement.Term{{Programme: "SYKEPLEIE", AcademicYear: 2026, Students: 8, AtOnce: 4},
+					{Programme: "SYKEPLEIE", AcademicYear: 2027, Students: 8, AtOnce: 4}},
+				Version: 1, CreatedAt: now, UpdatedAt: now}
+			for j := range i%5 + 1 {
+				a.Places = append(a.Places, agreement.Covered{PlaceID: places[(i*5+j*7)%len(places)], Only: j == 1})
+			}
+			require.NoError(b, s.CreateAgreement(ctx, a))
+		}
+		return nil
+	}))
+	return inst.ID, places
 }
 
 // BenchReport measures the consistency report of the institution
