@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 
@@ -51,8 +50,32 @@ func (s *Service) Report(ctx context.Context, a practice.Actor, institutionID pr
 	if err != nil {
 		return Report{}, err
 	}
-	slices.SortStableFunc(out.Findings, compareFindings)
+	out.Findings = sortFindings(out.Findings)
 	return out, nil
+}
+
+// sortFindings returns fs ordered by compareFindings, keeping the order of
+// equal ones: by kind first, each kind's findings sorted only if the
+// checks did not find them in order already.
+func sortFindings(fs []Finding) []Finding {
+	byKind := map[FindingKind][]Finding{}
+	var kinds []FindingKind
+	for _, f := range fs {
+		if _, ok := byKind[f.Kind]; !ok {
+			kinds = append(kinds, f.Kind)
+		}
+		byKind[f.Kind] = append(byKind[f.Kind], f)
+	}
+	slices.Sort(kinds)
+	out := fs[:0]
+	for _, k := range kinds {
+		same := byKind[k]
+		if !slices.IsSortedFunc(same, compareFindings) {
+			slices.SortStableFunc(same, compareFindings)
+		}
+		out = append(out, same...)
+	}
+	return out
 }
 
 // compareFindings orders findings by kind, then by their objects' IDs.
@@ -83,18 +106,30 @@ func checkStructure(_ context.Context, in *ReportInput) ([]Finding, error) {
 	var now, then []int32 // reused
 	var ns []named
 	nbDate, enDate := memoDate(nbDate), memoDate(enDate)
-	for _, ag := range in.Agreements {
+	var ag *Agreement
+	var slab []Object // the findings' objects, allocated in blocks
+	add := func(kind FindingKind, n int32, on practice.Date, nb, en string) {
+		k := 1
+		if n >= 0 {
+			k = 2
+		}
+		if cap(slab)-len(slab) < k {
+			slab = make([]Object, 0, 4096)
+		}
+		objs := slab[len(slab) : len(slab)+k : len(slab)+k]
+		slab = slab[:len(slab)+k]
+		objs[0] = agreementObject(*ag)
+		if n >= 0 {
+			objs[1] = Object{Type: "place", ID: st.ids[n], Name: st.nameOf(n, asOf)}
+		}
+		out = append(out, Finding{Kind: kind, On: on, Objects: objs, Text: Text{NB: nb, EN: en}})
+	}
+	for i := range in.Agreements {
+		ag = &in.Agreements[i]
 		if !ag.InForce(in.AsOf) {
 			continue
 		}
-		add := func(kind FindingKind, n int32, on practice.Date, nb, en string) {
-			f := Finding{Kind: kind, On: on, Objects: []Object{agreementObject(ag)}, Text: Text{NB: nb, EN: en}}
-			if n >= 0 {
-				f.Objects = append(f.Objects, Object{Type: "place", ID: st.ids[n], Name: st.nameOf(n, asOf)})
-			}
-			out = append(out, f)
-		}
-		ns = st.namedOf(ns, ag)
+		ns = st.namedOf(ns, *ag)
 		now = st.coveredOn(now, ns, asOf)
 		var reported []int32
 		for _, c := range ns {
@@ -213,15 +248,16 @@ func (s *Structure) joinedOn(ns []named, n, from, to int32) practice.Date {
 func checkExpiring(_ context.Context, in *ReportInput) ([]Finding, error) {
 	var out []Finding
 	until := in.AsOf.AddDays(in.Horizon)
+	nbDate, enDate := memoDate(nbDate), memoDate(enDate)
 	for _, ag := range in.Agreements {
 		end := ag.EndsOn()
 		if !ag.InForce(in.AsOf) || end.IsZero() || end.After(until) {
 			continue
 		}
-		days := daysBetween(in.AsOf, end)
+		days := strconv.Itoa(daysBetween(in.AsOf, end))
 		out = append(out, Finding{Kind: FindingExpiring, On: end, Objects: []Object{agreementObject(ag)}, Text: Text{
-			NB: fmt.Sprintf("Avtalen «%s» utløper %s, om %d dager, og fornyes ikke.", ag.Name, nbDate(end), days),
-			EN: fmt.Sprintf("The agreement “%s” ends on %s, in %d days, and does not renew.", ag.Name, enDate(end), days),
+			NB: "Avtalen «" + ag.Name + "» utløper " + nbDate(end) + ", om " + days + " dager, og fornyes ikke.",
+			EN: "The agreement “" + ag.Name + "” ends on " + enDate(end) + ", in " + days + " days, and does not renew.",
 		}})
 	}
 	return out, nil

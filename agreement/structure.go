@@ -18,19 +18,21 @@ import (
 // one slice, so that a report over the whole country works on slices, not
 // maps.
 type Structure struct {
-	index  map[practice.ID]int32 // place → its number
-	ids    []practice.ID         // number → place
-	first  []int32               // number → its first version in vers; first[n] = len(vers)
-	vers   []practice.PlaceVersion
-	days   []int32 // the From of each version, as a day number
-	rec    []int32 // the day each version was recorded (its CreatedAt)
-	parent []int32 // the parent of each version, as a number, or -1
-	comp   []int32 // number → its component
-	pos    []int32 // number → its position in its component's places
-	places [][]int32
-	dates  [][]int32  // component → the days it changes, in order
-	latest []int32    // component → the last day one of its versions was recorded
-	states [][]*state // component → its tree from each of its dates, once built
+	index   map[practice.ID]int32 // place → its number
+	ids     []practice.ID         // number → place
+	first   []int32               // number → its first version in vers; first[n] = len(vers)
+	vers    []practice.PlaceVersion
+	days    []int32 // the From of each version, as a day number
+	rec     []int32 // the day each version was recorded (its CreatedAt)
+	parent  []int32 // the parent of each version, as a number, or -1
+	comp    []int32 // number → its component
+	pos     []int32 // number → its position in its component's places
+	places  [][]int32
+	dates   [][]int32  // component → the days it changes, in order
+	latest  []int32    // component → the last day one of its versions was recorded
+	states  [][]*state // component → its tree from each of its dates, once built
+	arena   []int32    // where trees are built
+	scratch []int32
 }
 
 // A component is a set of places linked by a parent in some version: the
@@ -86,7 +88,8 @@ func NewStructure(versions []practice.PlaceVersion) *Structure {
 // false if a place's versions are not together in From order.
 func newStructure(vers []practice.PlaceVersion) (*Structure, bool) {
 	s := &Structure{vers: vers, index: make(map[practice.ID]int32, len(vers)),
-		days: make([]int32, len(vers)), rec: make([]int32, len(vers)), parent: make([]int32, len(vers))}
+		days: make([]int32, len(vers)), rec: make([]int32, len(vers)), parent: make([]int32, len(vers)),
+		ids: make([]practice.ID, 0, len(vers)), first: make([]int32, 0, len(vers)+1)}
 	for i, v := range vers {
 		s.days[i] = dayOf(v.From)
 		s.rec[i] = int32(v.CreatedAt.Unix() / 86400)
@@ -294,7 +297,10 @@ func (s *Structure) stateAsRecorded(c, day, recorded int32) *state {
 // version gives (-1: none).
 func (s *Structure) build(c int32, version func(n int32) int32) *state {
 	ps := s.places[c]
-	st := &state{ver: make([]int32, len(ps)), start: make([]int32, len(ps)+1)}
+	// One allocation for the three lists: the children fit in len(ps),
+	// for each place has one parent at most.
+	all := s.carve(3*len(ps) + 1)
+	st := &state{ver: all[:len(ps):len(ps)], start: all[len(ps) : 2*len(ps)+1 : 2*len(ps)+1]}
 	for k, n := range ps {
 		st.ver[k] = -1
 		if v := version(n); v >= 0 && !s.vers[v].Closed {
@@ -307,8 +313,8 @@ func (s *Structure) build(c int32, version func(n int32) int32) *state {
 	for k := range ps {
 		st.start[k+1] += st.start[k]
 	}
-	st.kids = make([]int32, st.start[len(ps)])
-	fill := slices.Clone(st.start[:len(ps)])
+	st.kids = all[2*len(ps)+1 : 2*len(ps)+1+int(st.start[len(ps)])]
+	fill := append(s.scratch[:0], st.start[:len(ps)]...)
 	for k, n := range ps {
 		if v := st.ver[k]; v >= 0 && s.parent[v] >= 0 {
 			pp := s.pos[s.parent[v]]
@@ -316,7 +322,18 @@ func (s *Structure) build(c int32, version func(n int32) int32) *state {
 			fill[pp]++
 		}
 	}
+	s.scratch = fill
 	return st
+}
+
+// carve returns n zeroed int32s from the structure's arena.
+func (s *Structure) carve(n int) []int32 {
+	if cap(s.arena)-len(s.arena) < n {
+		s.arena = make([]int32, 0, max(n, 1<<16))
+	}
+	out := s.arena[len(s.arena) : len(s.arena)+n : len(s.arena)+n]
+	s.arena = s.arena[:len(s.arena)+n]
+	return out
 }
 
 // under reports whether place n is open on day and is place m or lies under

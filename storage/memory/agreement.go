@@ -15,10 +15,14 @@ var _ agreement.Store = (*Store)(nil)
 // agreementData is the agreements. Its zero value holds none: the first
 // agreement created makes its maps.
 type agreementData struct {
-	byID    map[practice.ID]agreement.Agreement
-	byInst  map[practice.ID]map[practice.ID]struct{} // institution → agreements
-	byOrg   map[practice.ID]map[practice.ID]struct{} // organisation → agreements
-	byPlace map[practice.ID]map[practice.ID]struct{} // place → agreements that name it
+	byID   map[practice.ID]agreement.Agreement
+	byInst map[practice.ID]map[practice.ID]struct{} // institution → agreements
+	// byInstSorted caches each institution's agreements that are not
+	// drafts, ordered by ID, for Coverage; a create or an update drops the
+	// institution's, and so does its undo.
+	byInstSorted agreementCache
+	byOrg        map[practice.ID]map[practice.ID]struct{} // organisation → agreements
+	byPlace      map[practice.ID]map[practice.ID]struct{} // place → agreements that name it
 }
 
 // init makes the maps of an empty agreementData; it runs under the write
@@ -42,6 +46,55 @@ func cloneAgreement(a agreement.Agreement) agreement.Agreement {
 	a.Scope = cloneSlice(a.Scope)
 	a.Terms = cloneSlice(a.Terms)
 	return a
+}
+
+// selectAgreements returns the agreements of from that are not drafts, of
+// the institution if one is given, ordered by ID: a new slice, sharing the
+// stored agreements' lists.
+func selectAgreements(v *agreementData, from map[practice.ID]struct{}, inst practice.ID) []agreement.Agreement {
+	ids := make([]practice.ID, 0, len(from))
+	for id := range from {
+		if a := v.byID[id]; a.Status != agreement.Draft && (inst == practice.NilID || a.InstitutionID == inst) {
+			ids = append(ids, id)
+		}
+	}
+	slices.SortFunc(ids, practice.ID.Compare)
+	out := make([]agreement.Agreement, len(ids))
+	for i, id := range ids {
+		out[i] = v.byID[id]
+	}
+	return out
+}
+
+// agreementCache keeps each institution's agreements that are not drafts,
+// ordered by ID. Its zero value is empty and usable; it has a lock of its
+// own, as versionCache has.
+type agreementCache struct {
+	mu     sync.Mutex
+	byInst map[practice.ID][]agreement.Agreement
+}
+
+// of returns a copy of the institution's agreements, sharing the stored
+// agreements' lists.
+func (c *agreementCache) of(v *agreementData, inst practice.ID) []agreement.Agreement {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	as, ok := c.byInst[inst]
+	if !ok {
+		as = selectAgreements(v, v.byInst[inst], inst)
+		if c.byInst == nil {
+			c.byInst = map[practice.ID][]agreement.Agreement{}
+		}
+		c.byInst[inst] = as
+	}
+	return slices.Clone(as)
+}
+
+// drop forgets an institution's agreements.
+func (c *agreementCache) drop(inst practice.ID) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.byInst, inst)
 }
 
 // versionCache keeps each organisation's place versions in one slice,
@@ -149,6 +202,7 @@ func (s *Store) CreateAgreement(ctx context.Context, a agreement.Agreement) erro
 		v.init()
 		a = storedAgreement(a)
 		put(c, v.byID, a.ID, a)
+		c.do(func() { v.byInstSorted.drop(a.InstitutionID) }, func() { v.byInstSorted.drop(a.InstitutionID) })
 		addTo(c, v.byInst, a.InstitutionID, a.ID)
 		addTo(c, v.byOrg, a.OrganisationID, a.ID)
 		for _, p := range a.Places {
@@ -176,6 +230,7 @@ func (s *Store) UpdateAgreement(ctx context.Context, a agreement.Agreement) erro
 		next.InstitutionID, next.OrganisationID, next.CreatedAt = old.InstitutionID, old.OrganisationID, old.CreatedAt
 		next.Version = old.Version + 1
 		put(c, v.byID, a.ID, next)
+		c.do(func() { v.byInstSorted.drop(next.InstitutionID) }, func() { v.byInstSorted.drop(next.InstitutionID) })
 		for _, p := range old.Places {
 			removeFrom(c, v.byPlace, p.PlaceID, a.ID)
 		}
@@ -266,6 +321,13 @@ func (s *Store) Coverage(ctx context.Context, f agreement.CoverageFilter) (out a
 			addOrg(f.OrganisationID)
 		}
 		var from map[practice.ID]struct{} // the agreements to select from
+		if f.OrganisationID == practice.NilID && f.PlaceID == practice.NilID {
+			// The institution's, from the cache.
+			out.Agreements = v.byInstSorted.of(v, f.InstitutionID)
+			for _, a := range out.Agreements {
+				addOrg(a.OrganisationID)
+			}
+		}
 		switch {
 		case f.PlaceID != practice.NilID:
 			if p, ok := d.places[f.PlaceID]; ok {
@@ -276,22 +338,15 @@ func (s *Store) Coverage(ctx context.Context, f agreement.CoverageFilter) (out a
 			}
 		case f.OrganisationID != practice.NilID:
 			from = v.byOrg[f.OrganisationID]
-		case f.InstitutionID != practice.NilID:
-			from = v.byInst[f.InstitutionID]
 		}
-		ids := make([]practice.ID, 0, len(from))
-		for id := range from {
-			if a := v.byID[id]; a.Status != agreement.Draft && (f.InstitutionID == practice.NilID || a.InstitutionID == f.InstitutionID) {
-				ids = append(ids, id)
+		if from != nil {
+			out.Agreements = selectAgreements(v, from, f.InstitutionID)
+			for _, a := range out.Agreements {
 				addOrg(a.OrganisationID)
 			}
 		}
-		slices.SortFunc(ids, practice.ID.Compare)
-		out.Agreements = make([]agreement.Agreement, len(ids))
 		var nPlaces, nTerms, nScope int
-		for i, id := range ids {
-			a := v.byID[id]
-			out.Agreements[i] = a
+		for _, a := range out.Agreements {
 			nPlaces, nTerms, nScope = nPlaces+len(a.Places), nTerms+len(a.Terms), nScope+len(a.Scope)
 		}
 		// The copies of their lists share three arrays, in one allocation
