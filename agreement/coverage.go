@@ -9,9 +9,9 @@ import (
 	"github.com/praksis/praksis/practice"
 )
 
-// checkPeriod checks a query's period: a start, an end not before it, and
-// dates in range.
-func checkPeriod(p practice.Period) error {
+// checkQuery checks a query's period (a start, an end not before it, dates
+// in range) and the programme it names, all in one *ValidationError.
+func checkQuery(p practice.Period, programme string) error {
 	var v practice.ValidationError
 	if p.Start.IsZero() {
 		v.Add("start", "required", "is required")
@@ -27,14 +27,16 @@ func checkPeriod(p practice.Period) error {
 	if !p.End.IsZero() && p.End.Before(p.Start) {
 		v.Add("end", "gtefield", "the end date must not be before the start date")
 	}
-	return v.Err()
-}
-
-// checkProgramme checks the programme a query names.
-func checkProgramme(programme string) error {
-	return practice.Validate(struct {
+	err := practice.Validate(struct {
 		Programme string `json:"programme" validate:"max=50"`
 	}{programme})
+	var pv *practice.ValidationError
+	if errors.As(err, &pv) {
+		v.Fields = append(v.Fields, pv.Fields...)
+	} else if err != nil {
+		return err
+	}
+	return v.Err()
 }
 
 // Covers tells whether an institution's agreements cover a place for the
@@ -48,8 +50,8 @@ func (s *Service) Covers(ctx context.Context, a practice.Actor, q CoverageQuery)
 		return Coverage{}, err
 	}
 	q.Programme = strings.TrimSpace(q.Programme)
-	if err := errors.Join(checkPeriod(q.Period), checkProgramme(q.Programme)); err != nil {
-		return Coverage{}, joinValidation(err)
+	if err := checkQuery(q.Period, q.Programme); err != nil {
+		return Coverage{}, err
 	}
 	if q.PlaceID.IsZero() {
 		return Coverage{}, practice.Invalid("placeId", "required", "is required")
@@ -74,33 +76,6 @@ func (s *Service) Covers(ctx context.Context, a practice.Actor, q CoverageQuery)
 	return out, nil
 }
 
-// joinValidation joins the *ValidationErrors in err (of errors.Join) into
-// one.
-func joinValidation(err error) error {
-	var all practice.ValidationError
-	var walk func(error) bool
-	walk = func(err error) bool {
-		var v *practice.ValidationError
-		if j, ok := err.(interface{ Unwrap() []error }); ok {
-			for _, e := range j.Unwrap() {
-				if !walk(e) {
-					return false
-				}
-			}
-			return true
-		}
-		if errors.As(err, &v) {
-			all.Fields = append(all.Fields, v.Fields...)
-			return true
-		}
-		return false
-	}
-	if !walk(err) {
-		return err
-	}
-	return all.Err()
-}
-
 // Orderable returns the places of an organisation that an institution's
 // agreements cover for the whole of a period (for a programme, if one is
 // given): the places it may order from. They are ordered by ID. The
@@ -110,8 +85,8 @@ func (s *Service) Orderable(ctx context.Context, a practice.Actor, q OrderableQu
 		return nil, err
 	}
 	q.Programme = strings.TrimSpace(q.Programme)
-	if err := errors.Join(checkPeriod(q.Period), checkProgramme(q.Programme)); err != nil {
-		return nil, joinValidation(err)
+	if err := checkQuery(q.Period, q.Programme); err != nil {
+		return nil, err
 	}
 	if q.OrganisationID.IsZero() {
 		return nil, practice.Invalid("organisationId", "required", "is required")

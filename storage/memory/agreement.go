@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"sync"
 
 	"github.com/praksis/praksis/agreement"
 	"github.com/praksis/praksis/practice"
@@ -20,7 +19,7 @@ type agreementData struct {
 	// byInstSorted caches each institution's agreements that are not
 	// drafts, ordered by ID, for Coverage; a create or an update drops the
 	// institution's, and so does its undo.
-	byInstSorted agreementCache
+	byInstSorted cache[[]agreement.Agreement]
 	byOrg        map[practice.ID]map[practice.ID]struct{} // organisation → agreements
 	byPlace      map[practice.ID]map[practice.ID]struct{} // place → agreements that name it
 }
@@ -64,73 +63,6 @@ func selectAgreements(v *agreementData, from map[practice.ID]struct{}, inst prac
 		out[i] = v.byID[id]
 	}
 	return out
-}
-
-// agreementCache keeps each institution's agreements that are not drafts,
-// ordered by ID. Its zero value is empty and usable; it has a lock of its
-// own, as versionCache has.
-type agreementCache struct {
-	mu     sync.Mutex
-	byInst map[practice.ID][]agreement.Agreement
-}
-
-// of returns a copy of the institution's agreements, sharing the stored
-// agreements' lists.
-func (c *agreementCache) of(v *agreementData, inst practice.ID) []agreement.Agreement {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	as, ok := c.byInst[inst]
-	if !ok {
-		as = selectAgreements(v, v.byInst[inst], inst)
-		if c.byInst == nil {
-			c.byInst = map[practice.ID][]agreement.Agreement{}
-		}
-		c.byInst[inst] = as
-	}
-	return slices.Clone(as)
-}
-
-// drop forgets an institution's agreements.
-func (c *agreementCache) drop(inst practice.ID) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.byInst, inst)
-}
-
-// versionCache keeps each organisation's place versions in one slice,
-// each place's together in From order, as Coverage returns them, so that a
-// report over the country reads 2,000 slices, not 100,000 map entries. Its
-// zero value is empty and usable. Readers that share the read lock fill it
-// side by side, so it has a lock of its own.
-type versionCache struct {
-	mu    sync.Mutex
-	byOrg map[practice.ID][]practice.PlaceVersion
-}
-
-// of returns the organisation's versions, never to be changed, from the
-// cache or from d.
-func (c *versionCache) of(d *data, org practice.ID) []practice.PlaceVersion {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if vs, ok := c.byOrg[org]; ok {
-		return vs
-	}
-	var vs []practice.PlaceVersion
-	for p := range d.placesByOrg[org] {
-		vs = append(vs, d.versions[p]...)
-	}
-	if c.byOrg == nil {
-		c.byOrg = map[practice.ID][]practice.PlaceVersion{}
-	}
-	c.byOrg[org] = vs
-	return vs
-}
-
-// drop forgets an organisation's versions.
-func (c *versionCache) drop(org practice.ID) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.byOrg, org)
 }
 
 // cut appends s to into, whose capacity holds it, and returns the copy (nil
@@ -202,7 +134,7 @@ func (s *Store) CreateAgreement(ctx context.Context, a agreement.Agreement) erro
 		v.init()
 		a = storedAgreement(a)
 		put(c, v.byID, a.ID, a)
-		c.do(func() { v.byInstSorted.drop(a.InstitutionID) }, func() { v.byInstSorted.drop(a.InstitutionID) })
+		v.byInstSorted.forget(c, a.InstitutionID)
 		addTo(c, v.byInst, a.InstitutionID, a.ID)
 		addTo(c, v.byOrg, a.OrganisationID, a.ID)
 		for _, p := range a.Places {
@@ -230,7 +162,7 @@ func (s *Store) UpdateAgreement(ctx context.Context, a agreement.Agreement) erro
 		next.InstitutionID, next.OrganisationID, next.CreatedAt = old.InstitutionID, old.OrganisationID, old.CreatedAt
 		next.Version = old.Version + 1
 		put(c, v.byID, a.ID, next)
-		c.do(func() { v.byInstSorted.drop(next.InstitutionID) }, func() { v.byInstSorted.drop(next.InstitutionID) })
+		v.byInstSorted.forget(c, next.InstitutionID)
 		for _, p := range old.Places {
 			removeFrom(c, v.byPlace, p.PlaceID, a.ID)
 		}
@@ -323,7 +255,9 @@ func (s *Store) Coverage(ctx context.Context, f agreement.CoverageFilter) (out a
 		var from map[practice.ID]struct{} // the agreements to select from
 		if f.OrganisationID == practice.NilID && f.PlaceID == practice.NilID {
 			// The institution's, from the cache.
-			out.Agreements = v.byInstSorted.of(v, f.InstitutionID)
+			out.Agreements = slices.Clone(v.byInstSorted.get(f.InstitutionID, func() []agreement.Agreement {
+				return selectAgreements(v, v.byInst[f.InstitutionID], f.InstitutionID)
+			}))
 			for _, a := range out.Agreements {
 				addOrg(a.OrganisationID)
 			}
@@ -361,7 +295,13 @@ func (s *Store) Coverage(ctx context.Context, f agreement.CoverageFilter) (out a
 		versions := make([][]practice.PlaceVersion, len(orgs)) // each place's together, in From order
 		n := 0
 		for i, o := range orgs {
-			versions[i] = d.orgVersions.of(d, o)
+			versions[i] = d.orgVersions.get(o, func() []practice.PlaceVersion {
+				var vs []practice.PlaceVersion // each place's together, in From order
+				for p := range d.placesByOrg[o] {
+					vs = append(vs, d.versions[p]...)
+				}
+				return vs
+			})
 			n += len(versions[i])
 		}
 		out.Versions = make([]practice.PlaceVersion, 0, n)

@@ -88,7 +88,7 @@ func (s *Store) AddPlaceVersion(ctx context.Context, v practice.PlaceVersion) er
 		v.CreatedAt = utc(v.CreatedAt)
 		put(c, d.versions, v.PlaceID, slices.Insert(slices.Clone(vs), i, v))
 		org := d.places[v.PlaceID].OrganisationID
-		c.do(func() { d.orgVersions.drop(org) }, func() { d.orgVersions.drop(org) })
+		d.orgVersions.forget(c, org)
 		return nil
 	})
 }

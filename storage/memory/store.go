@@ -78,7 +78,7 @@ type data struct {
 	// orgVersions caches each organisation's place versions, for
 	// Coverage; AddPlaceVersion drops an organisation's, and so does its
 	// undo.
-	orgVersions versionCache
+	orgVersions cache[[]practice.PlaceVersion]
 	documents   documentData // agreement.DocumentStore and agreement.Blobs
 	events      outboxData
 }
@@ -254,6 +254,42 @@ func (s *Store) write(ctx context.Context, fn func(d *data, c change) error) err
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return fn(&s.d, change{})
+}
+
+// cache keeps values derived from the data, by ID, such as an
+// organisation's place versions in one slice, so that a report over the
+// country reads 2,000 slices, not 100,000 map entries. A write that changes
+// what a value derives from forgets it, and so does its undo. Readers that
+// share the read lock fill it side by side, so it has a lock of its own.
+// Its zero value is empty and usable; its values are never changed.
+type cache[V any] struct {
+	mu sync.Mutex
+	m  map[practice.ID]V
+}
+
+// get returns the value of id, made by build if the cache has none.
+func (c *cache[V]) get(id practice.ID, build func() V) V {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v, ok := c.m[id]; ok {
+		return v
+	}
+	v := build()
+	if c.m == nil {
+		c.m = map[practice.ID]V{}
+	}
+	c.m[id] = v
+	return v
+}
+
+// forget drops the value of id, as part of change c and on its undo.
+func (c *cache[V]) forget(ch change, id practice.ID) {
+	drop := func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		delete(c.m, id)
+	}
+	ch.do(drop, drop)
 }
 
 // put sets m[k] = v, and undoes it by restoring what was there.
